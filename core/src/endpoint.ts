@@ -1,0 +1,196 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { Connection, type ConnectionRuntime } from "./connection.js";
+import { CloseCode, FawkesError } from "./errors.js";
+import { PubSub, type PubSubAdapter, type Subscriber } from "./pubsub.js";
+import { SocketHost } from "./socket-host.js";
+import type { SocketHandler } from "./socket-handler.js";
+import type { Logger, TransportInstance } from "./transport.js";
+
+export interface EndpointOptions {
+  /** Cross-node PubSub adapter (e.g. Redis). Default: this process only. */
+  readonly pubsub?: PubSubAdapter;
+  /** This node's name, unique among nodes sharing an adapter. Default: random. */
+  readonly node?: string;
+  /** Where logs go. Default: warnings and errors to the console. */
+  readonly logger?: Logger;
+}
+
+interface Mounted { readonly path: string; readonly instance: TransportInstance }
+
+/**
+ * Serves sockets over HTTP and owns the PubSub, after Phoenix.Endpoint.
+ *
+ * ```ts
+ * const endpoint = new Endpoint().socket("/socket", userSocket);
+ * await endpoint.listen(4000);                 // its own server, or
+ * endpoint.attach(existingHttpServer);         // Express / Fastify / node:http
+ * endpoint.broadcast("room:lobby", "new_msg", { body: "hi" });
+ * await endpoint.close();                      // clients get 1012 and reconnect
+ * ```
+ */
+export class Endpoint {
+  readonly pubsub: PubSub;
+  readonly node: string;
+  readonly log: Logger;
+  private readonly sockets = new Map<string, SocketHandler>();
+  private readonly connections = new Set<Connection>();
+  private mounted: Mounted[] = [];
+  private server: Server | undefined;
+  private ownsServer = false;
+  private started: Promise<void> | undefined;
+  private detach: (() => void) | undefined;
+  private readonly runtime: ConnectionRuntime;
+
+  constructor(options: EndpointOptions = {}) {
+    this.log = options.logger ?? consoleLogger;
+    this.node = options.node ?? randomUUID();
+    this.pubsub = new PubSub(this.log, options.pubsub);
+    this.runtime = { pubsub: this.pubsub, log: this.log, forget: (c) => this.connections.delete(c) };
+  }
+
+  /** Mount `handler` at `path` (e.g. "/socket"); its transports are served below it. */
+  socket(path: string, handler: SocketHandler): this {
+    if (!/^\/[^?#]*$/.test(path) || path.endsWith("/")) throw new FawkesError("ERR_BAD_OPTION", `socket path ${JSON.stringify(path)} must start with "/" and not end with one`);
+    if (this.sockets.has(path)) throw new FawkesError("ERR_BAD_OPTION", `a socket is already mounted at ${path}`);
+    if (handler.transports.size === 0) throw new FawkesError("ERR_BAD_TRANSPORT", `the socket at ${path} has no transport`);
+    if (this.server !== undefined) throw new FawkesError("ERR_BAD_OPTION", "mount sockets before attach() or listen()");
+    this.sockets.set(path, handler);
+    return this;
+  }
+
+  /** Number of open connections on this node. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Attach to an existing HTTP server. Requests under a mounted socket go to its
+   * transports; everything else goes to the request listeners the server already
+   * had (your Express or Fastify app), so attach after creating it.
+   */
+  attach(server: Server): Promise<void> {
+    if (this.server !== undefined) throw new FawkesError("ERR_BAD_OPTION", "the endpoint is already attached");
+    this.server = server;
+    const previous = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners("request");
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.routeRequest(req, res)) return;
+      if (previous.length === 0) { res.writeHead(404, { "content-type": "text/plain" }).end("not found\n"); return; }
+      for (const listener of previous) listener.call(server, req, res);
+    };
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (this.routeUpgrade(req, socket, head)) return;
+      if (server.listenerCount("upgrade") === 1) {
+        socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      }
+    };
+    server.on("request", onRequest);
+    server.on("upgrade", onUpgrade);
+    this.detach = () => {
+      server.off("request", onRequest);
+      server.off("upgrade", onUpgrade);
+      for (const listener of previous) server.on("request", listener);
+    };
+    for (const [mount, handler] of this.sockets) {
+      for (const [name, transport] of handler.transports) {
+        const host = new SocketHost(this, handler, mount, name, transport, (socket, sink) => this.openConnection(socket, sink));
+        this.mounted.push({ path: host.path, instance: transport.attach({ server, host }) });
+      }
+    }
+    this.started = this.pubsub.start(this.node);
+    return this.started;
+  }
+
+  /** Create an HTTP server, attach to it and listen; resolves with the bound port. */
+  async listen(port = 0, hostname?: string): Promise<number> {
+    const server = createServer();
+    this.ownsServer = true;
+    await this.attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, hostname, () => { server.off("error", reject); resolve(); });
+    });
+    const address = server.address();
+    return typeof address === "object" && address !== null ? address.port : port;
+  }
+
+  /** The HTTP server in use, once attached. */
+  get httpServer(): Server | undefined {
+    return this.server;
+  }
+
+  /** Broadcast to every subscriber of `topic` on every node. */
+  broadcast(topic: string, event: string, payload: unknown = {}): void {
+    this.pubsub.broadcast({ topic, event, payload });
+  }
+
+  /** Broadcast to `topic` on this node only. */
+  localBroadcast(topic: string, event: string, payload: unknown = {}): void {
+    this.pubsub.localBroadcast({ topic, event, payload });
+  }
+
+  /** Broadcast excluding one subscriber. */
+  broadcastFrom(from: Subscriber, topic: string, event: string, payload: unknown = {}): void {
+    this.pubsub.broadcast({ topic, event, payload }, from);
+  }
+
+  /**
+   * Close every connection (code 1012 by default, so clients reconnect elsewhere),
+   * stop the transports, detach from the server (closing it if the endpoint made
+   * it) and close the PubSub adapter.
+   */
+  async close(code: number = CloseCode.ServiceRestart): Promise<void> {
+    for (const connection of [...this.connections]) connection.close(code, "endpoint closing");
+    const mounted = this.mounted;
+    this.mounted = [];
+    await Promise.all(mounted.map((m) => m.instance.close()));
+    this.detach?.();
+    this.detach = undefined;
+    const server = this.server;
+    if (server !== undefined && this.ownsServer) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+    }
+    this.server = undefined;
+    await this.started?.catch(() => undefined);
+    await this.pubsub.close();
+  }
+
+  private openConnection(socket: Connection["socket"], sink: Parameters<SocketHost["open"]>[1]): Connection {
+    const connection = new Connection(socket, sink, this.runtime);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  private find(url: string | undefined): Mounted | undefined {
+    if (url === undefined) return undefined;
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    for (const m of this.mounted) {
+      if (path === m.path || (path.startsWith(m.path) && path.charCodeAt(m.path.length) === 47)) return m;
+    }
+    return undefined;
+  }
+
+  private routeRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    return this.find(req.url)?.instance.handleRequest?.(req, res) ?? false;
+  }
+
+  private routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.find(req.url)?.instance.handleUpgrade?.(req, socket, head) ?? false;
+  }
+}
+
+const consoleLogger: Logger = {
+  debug() {},
+  info() {},
+  warn(message, fields) { console.warn(`[fawkes] ${message}`, fields ?? ""); },
+  error(message, fields) { console.error(`[fawkes] ${message}`, fields ?? ""); },
+};
+
+/** A logger that drops everything (for tests and benchmarks). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,42 @@
+/**
+ * @fawkes/core: Phoenix-style sockets and channels for Node.js.
+ *
+ * ```ts
+ * import { Endpoint, defineSocket, ok } from "@fawkes/core";
+ * import { jsonV1, jsonV2 } from "@fawkes/json";
+ * import { websocket } from "@fawkes/websocket";
+ *
+ * const userSocket = defineSocket({
+ *   serializers: [jsonV2, jsonV1],
+ *   connect(params, socket) { socket.assign("user_id", params.user_id); return true; },
+ *   id: (socket) => `users_socket:${socket.assigns.user_id}`,
+ * })
+ *   .transport("websocket", websocket())
+ *   .channel("room:*", {
+ *     join: (topic) => ok({ topic }),
+ *     handleIn(event, payload, socket) { socket.broadcast(event, payload); return ok(); },
+ *   });
+ *
+ * const endpoint = new Endpoint().socket("/socket", userSocket);
+ * await endpoint.listen(4000);
+ * ```
+ */
+export { Endpoint, silentLogger, type EndpointOptions } from "./endpoint.js";
+export { SocketHandler, defineSocket, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { Socket, ChannelSocket, SocketRef, type Assigns } from "./socket.js";
+export { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";
+export {
+  ok, error, reply, noreply, stop, refuse,
+  type OkResult, type ErrorResult, type ReplyResult, type NoReplyResult, type StopResult, type RefuseResult,
+  type ConnectResult, type JoinResult, type InResult, type OutResult,
+} from "./results.js";
+export { ChannelRouter, type Route } from "./router.js";
+export { PubSub, FastlaneCache, type PubSubAdapter, type Subscriber } from "./pubsub.js";
+export { FawkesError, SerializerError, CloseCode } from "./errors.js";
+export { isReply, vsnMatches, negotiateSerializer, type Frame, type Message, type Reply, type Broadcast, type Outbound, type Serializer } from "./serializer.js";
+export type {
+  Transport, TransportCapabilities, TransportContext, TransportHost, TransportInstance,
+  ConnectRequest, ConnectDecision, ConnectAcceptance, ConnectRefusal, ConnectionSink, ConnectionPort, Logger,
+} from "./transport.js";
+export { originChecker, type CheckOrigin } from "./origin.js";
+export { parseParams, type Params, type ParamValue } from "./params.js";

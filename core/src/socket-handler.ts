@@ -1,0 +1,126 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { FawkesError } from "./errors.js";
+import { ChannelRouter } from "./router.js";
+import { originChecker, type CheckOrigin } from "./origin.js";
+import type { ChannelDefinition } from "./channel.js";
+import type { ConnectResult } from "./results.js";
+import type { Serializer } from "./serializer.js";
+import type { Transport } from "./transport.js";
+import type { Params } from "./params.js";
+import type { Socket } from "./socket.js";
+
+/** What `connect` learns about the connection besides its params. */
+export interface ConnectInfo {
+  /** Name of the transport the client came through. */
+  readonly transport: string;
+  readonly peer: { readonly address: string; readonly port: number };
+  readonly userAgent: string | undefined;
+  /** Every `x-*` request header, lower-cased. */
+  readonly xHeaders: Readonly<Record<string, string>>;
+  /** The request URI (path and query). */
+  readonly uri: string;
+  /** The auth token the client sent (`authToken` client option), if any. */
+  readonly authToken: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface SocketOptions {
+  /**
+   * Serializers this socket accepts, tried in order against the client's `vsn`
+   * (e.g. `[jsonV2, jsonV1]` from `@fawkes/json`). At least one.
+   */
+  readonly serializers: readonly Serializer[];
+  /**
+   * Authenticate a connection. Return `true`/`undefined`/`ok()` to accept (after
+   * `socket.assign(...)`), or `false`/`error(reason)`/`refuse(reason, status)` to
+   * refuse (HTTP 403 by default). A throw refuses with 500. Default: accept all.
+   */
+  connect?(params: Params, socket: Socket, info: ConnectInfo): ConnectResult | Promise<ConnectResult>;
+  /**
+   * The socket id, e.g. `users_socket:${socket.assigns.user_id}`; null for anonymous.
+   * Broadcasting `"disconnect"` to that id closes every connection with it.
+   */
+  id?(socket: Socket): string | null | undefined;
+  /** Origin check for every transport of this socket (a transport may override). Default true. */
+  readonly checkOrigin?: CheckOrigin;
+  /** Most channels one connection may join at once. Default 100. */
+  readonly maxChannels?: number;
+}
+
+export interface ChannelOptions {
+  /** Transport names that may join this channel. Default: all. */
+  readonly via?: readonly string[];
+}
+
+const TRANSPORT_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A socket definition, after Phoenix.Socket: how connections authenticate, which
+ * transports serve them and which channels they reach.
+ *
+ * ```ts
+ * const userSocket = defineSocket({
+ *   serializers: [jsonV2, jsonV1],
+ *   connect(params, socket) { socket.assign("user_id", params.user_id); return true; },
+ *   id: (socket) => `users_socket:${socket.assigns.user_id}`,
+ * })
+ *   .transport("websocket", websocket())
+ *   .channel("room:*", RoomChannel);
+ * ```
+ */
+export class SocketHandler {
+  readonly router = new ChannelRouter<ChannelDefinition>();
+  readonly transports = new Map<string, Transport>();
+  readonly serializers: readonly Serializer[];
+  readonly maxChannels: number;
+  readonly checkOrigin: CheckOrigin;
+  private readonly connectFn: SocketOptions["connect"];
+  private readonly idFn: SocketOptions["id"];
+
+  constructor(options: SocketOptions) {
+    if (!Array.isArray(options.serializers) || options.serializers.length === 0) {
+      throw new FawkesError("ERR_NO_SERIALIZER", "a socket needs at least one serializer (e.g. jsonV2 from @fawkes/json)");
+    }
+    const max = options.maxChannels ?? 100;
+    if (!Number.isInteger(max) || max < 1) throw new FawkesError("ERR_BAD_OPTION", "maxChannels must be a positive integer");
+    originChecker(options.checkOrigin ?? true); // validate early
+    this.serializers = [...options.serializers];
+    this.maxChannels = max;
+    this.checkOrigin = options.checkOrigin ?? true;
+    this.connectFn = options.connect;
+    this.idFn = options.id;
+  }
+
+  /** Serve `transport` at `<mount>/<name>`. One package may back several names. */
+  transport(name: string, transport: Transport): this {
+    if (!TRANSPORT_NAME.test(name)) throw new FawkesError("ERR_BAD_TRANSPORT", `transport name ${JSON.stringify(name)} must match ${TRANSPORT_NAME}`);
+    if (this.transports.has(name)) throw new FawkesError("ERR_BAD_TRANSPORT", `transport ${JSON.stringify(name)} is already defined`);
+    if (typeof transport?.attach !== "function") throw new FawkesError("ERR_BAD_TRANSPORT", `transport ${JSON.stringify(name)} is not a Transport`);
+    this.transports.set(name, transport);
+    return this;
+  }
+
+  /** Route topics matching `pattern` (exact, or ending in `*`) to `definition`. */
+  channel(pattern: string, definition: ChannelDefinition, options: ChannelOptions = {}): this {
+    if (definition === null || (typeof definition !== "function" && typeof definition !== "object")) {
+      throw new FawkesError("ERR_BAD_CHANNEL", `channel for ${JSON.stringify(pattern)} must be a class or an object with join()`);
+    }
+    this.router.add(pattern, definition, options.via);
+    return this;
+  }
+
+  /** Runs the user's connect callback. */
+  connect(params: Params, socket: Socket, info: ConnectInfo): ConnectResult | Promise<ConnectResult> {
+    return this.connectFn === undefined ? true : this.connectFn(params, socket, info);
+  }
+
+  /** Runs the user's id callback. */
+  id(socket: Socket): string | null {
+    return this.idFn?.(socket) ?? null;
+  }
+}
+
+/** Shorthand for `new SocketHandler(options)`. */
+export function defineSocket(options: SocketOptions): SocketHandler {
+  return new SocketHandler(options);
+}
