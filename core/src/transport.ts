@@ -33,6 +33,7 @@ import type { Duplex } from "node:stream";
 import type { Frame, Serializer } from "./serializer.js";
 import type { CheckOrigin } from "./origin.js";
 import type { Params } from "./params.js";
+import type { PubSub } from "./pubsub.js";
 
 /** What a transport can do; the conformance suite runs the matching cases. */
 export interface TransportCapabilities {
@@ -102,6 +103,11 @@ export interface TransportHost {
   readonly mount: string;
   connect(request: ConnectRequest): Promise<ConnectDecision>;
   readonly log: Logger;
+  /**
+   * The endpoint's PubSub. Transports whose connections span several requests
+   * (LongPoll sessions) use it to reach a session that lives on another node.
+   */
+  readonly pubsub: PubSub;
 }
 
 export interface TransportContext {

@@ -1,0 +1,166 @@
+import { CloseCode, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
+import type { WebSocket } from "ws";
+import type { IdleTracked } from "./idle-sweeper.js";
+import type { CorkBatch, WireFrames } from "./wire-frames.js";
+
+/** The ws internals the fast path reads (ws 8); checked at runtime before use. */
+interface WsInternals {
+  _socket: (NodeJS.WritableStream & { cork(): void; uncork(): void; writableLength: number; destroyed: boolean }) | null;
+  _sender: { _queue: unknown[]; _bufferedBytes: number } | null;
+}
+
+/** What one connection shares with its transport instance. */
+export interface ConnectionContext {
+  readonly wire: WireFrames;
+  readonly corks: CorkBatch;
+  readonly compress: boolean;
+  readonly maxBufferedBytes: number;
+  readonly log: Logger;
+  readonly name: string;
+  /** The connection ended: stop tracking it. */
+  forget(connection: WebSocketConnection): void;
+}
+
+const OPEN = 1;
+
+/**
+ * One accepted WebSocket: the core's sink, and the bridge from ws events to the
+ * core's port. Reports `closed` to the core exactly once, whoever closes.
+ *
+ * `send` writes a frame's cached wire bytes straight to the TCP socket, corked for
+ * the rest of the tick, when nothing else could reorder them (no compression,
+ * socket open, ws's own queue empty); otherwise it goes through `ws.send`.
+ */
+export class WebSocketConnection implements ConnectionSink, IdleTracked {
+  idleSweeps = 0;
+  private port: ConnectionPort | undefined;
+  /** False once we stop writing (closing or closed). */
+  private writable = true;
+  private reported = false;
+  private corkedIn = -1;
+  private readonly internals: WsInternals;
+
+  constructor(private readonly ws: WebSocket, private readonly context: ConnectionContext) {
+    this.internals = ws as unknown as WsInternals;
+  }
+
+  /** Bind the core's port and start listening to the socket. */
+  bind(port: ConnectionPort): void {
+    this.port = port;
+    const ws = this.ws;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      this.idleSweeps = 0;
+      if (this.reported) return;
+      port.receive(isBinary ? { opcode: "binary", data } : { opcode: "text", data: data.toString("utf8") });
+    });
+    ws.on("ping", () => { this.idleSweeps = 0; });
+    ws.on("error", (error: Error & { code?: string }) => {
+      // ws closes the socket itself (1009 oversize, 1007 bad UTF-8, 1002 protocol).
+      this.context.log.debug("websocket error; closing", { transport: this.context.name, code: error.code });
+    });
+    ws.on("close", (code: number, reason: Buffer) => {
+      this.writable = false;
+      this.context.forget(this);
+      this.report(code, reason.toString("utf8"));
+    });
+  }
+
+  // ConnectionSink
+
+  send(frame: Frame): void {
+    if (!this.writable) return;
+    const ws = this.ws;
+    const socket = this.internals._socket;
+    const sender = this.internals._sender;
+    if (!this.context.compress && ws.readyState === OPEN && socket !== null && sender !== null && sender._queue.length === 0) {
+      const wire = this.context.wire.get(frame);
+      const corks = this.context.corks;
+      if (this.corkedIn !== corks.epoch) {
+        corks.add(socket);
+        this.corkedIn = corks.epoch;
+      }
+      socket.write(wire[0]!);
+      if (wire.length > 1) socket.write(wire[1]!);
+      if (socket.writableLength + sender._bufferedBytes > this.context.maxBufferedBytes) this.slowConsumer();
+      return;
+    }
+    if (ws.readyState !== OPEN) return;
+    ws.send(frame.data, { binary: frame.opcode === "binary" });
+    if (ws.bufferedAmount > this.context.maxBufferedBytes) this.slowConsumer();
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.writable) return;
+    this.writable = false;
+    this.closeSocket(code, reason);
+  }
+
+  // IdleTracked
+
+  idle(): void {
+    this.closeFromServer(CloseCode.GoingAway, "idle timeout");
+  }
+
+  /** Close for shutdown without waiting for the client. */
+  terminate(): void {
+    this.writable = false;
+    this.ws.terminate();
+  }
+
+  /** True until the ws `close` event. */
+  get open(): boolean {
+    return this.ws.readyState !== this.ws.CLOSED;
+  }
+
+  private slowConsumer(): void {
+    this.context.log.warn("closing a connection whose client stopped reading", { transport: this.context.name, code: "ERR_SLOW_CONSUMER" });
+    // Deferred: we are inside the core's send loop (possibly a broadcast fan-out).
+    this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER", true);
+  }
+
+  /** A close the transport decides: tell the core now rather than at the TCP close. */
+  private closeFromServer(code: number, reason: string, defer = false): void {
+    if (!this.writable) return;
+    this.writable = false;
+    this.closeSocket(code, reason);
+    if (defer) process.nextTick(() => this.report(code, reason));
+    else this.report(code, reason);
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    try {
+      this.ws.close(validCloseCode(code) ? code : CloseCode.InternalError, truncateReason(reason));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  private report(code: number | undefined, reason: string): void {
+    if (this.reported || this.port === undefined) return;
+    this.reported = true;
+    try {
+      this.port.closed({ code, reason });
+    } catch (cause) {
+      this.context.log.error("the core failed while closing a connection", { transport: this.context.name, cause });
+    }
+  }
+}
+
+/** Codes a close frame may carry (RFC 6455 7.4, as ws enforces them). */
+function validCloseCode(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+}
+
+/** A close reason must fit 123 bytes of UTF-8; cut on a character boundary. */
+function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let out = "";
+  let bytes = 0;
+  for (const ch of reason) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > 123) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}

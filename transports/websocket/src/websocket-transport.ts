@@ -1,0 +1,151 @@
+import type { IncomingMessage } from "node:http";
+import type { Socket as NetSocket } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import {
+  parseParams,
+  type ConnectAcceptance, type ConnectDecision, type ConnectRequest, type Transport, type TransportContext, type TransportHost, type TransportInstance,
+} from "@fawkes/core";
+import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from "./options.js";
+import { handshakeProblem, refuseUpgrade } from "./handshake.js";
+import { parseSubprotocolOffer } from "./subprotocol-offer.js";
+import { IdleSweeper } from "./idle-sweeper.js";
+import { CorkBatch, WireFrames } from "./wire-frames.js";
+import { WebSocketConnection, type ConnectionContext } from "./websocket-connection.js";
+
+/** How long `close()` lets clients answer the close frames the core sent before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * The WebSocket transport, on `ws`. Serves `<mount>/<name>`; register it under
+ * any number of names with different options:
+ *
+ * ```ts
+ * defineSocket({ serializers: [jsonV2, jsonV1] })
+ *   .transport("websocket", websocket())
+ *   .transport("websocket_slow_clients", websocket({ timeout: 180_000 }));
+ * ```
+ *
+ * Throws `FawkesError` `ERR_BAD_OPTION` for invalid options.
+ */
+export function websocket(options: WebSocketOptions = {}): Transport {
+  const resolved = resolveOptions(options);
+  return {
+    kind: "websocket",
+    capabilities: { binary: true, delivery: "push", heartbeats: "client" },
+    checkOrigin: resolved.checkOrigin,
+    attach: (context) => new WebSocketTransportInstance(context, resolved),
+  };
+}
+
+/** One `websocket()` transport attached to a server under one name. */
+class WebSocketTransportInstance implements TransportInstance {
+  private readonly host: TransportHost;
+  private readonly wss: WebSocketServer;
+  private readonly sweeper: IdleSweeper<WebSocketConnection>;
+  private readonly context: ConnectionContext;
+  private closing = false;
+  private drained: (() => void) | undefined;
+
+  constructor({ host }: TransportContext, options: ResolvedOptions) {
+    this.host = host;
+    const preferred = ["phoenix", ...options.subprotocols];
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: options.maxFrameSize,
+      perMessageDeflate: options.compress,
+      handleProtocols: (offered) => preferred.find((p) => offered.has(p)) ?? false,
+    });
+    this.sweeper = new IdleSweeper(options.timeout);
+    this.context = {
+      wire: new WireFrames(),
+      corks: new CorkBatch(),
+      compress: options.compress,
+      maxBufferedBytes: options.maxBufferedBytes,
+      log: host.log,
+      name: host.name,
+      forget: (connection) => {
+        this.sweeper.delete(connection);
+        if (this.sweeper.size === 0) this.drained?.();
+      },
+    };
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    // Node removed its own error listener from an upgraded socket: without one, a
+    // reset during the handshake would crash the process.
+    socket.on("error", ignoreError);
+    this.upgrade(req, socket, head).catch((cause: unknown) => {
+      this.host.log.error("websocket upgrade failed", { transport: this.host.name, cause });
+      refuseUpgrade(socket, 500, "Internal Server Error");
+    });
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.sweeper.stop();
+    if (this.sweeper.size > 0) {
+      // The core already sent close frames; give clients a moment to answer them.
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      });
+      clearTimeout(timer);
+      for (const connection of this.sweeper.all()) connection.terminate();
+    }
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    if (path !== this.host.path) return refuseUpgrade(socket, 404, "Not Found");
+    if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
+    const problem = handshakeProblem(req);
+    if (problem !== undefined) return refuseUpgrade(socket, 400, problem, { "Sec-WebSocket-Version": "13, 8" });
+    const offer = parseSubprotocolOffer(req.headers["sec-websocket-protocol"]);
+    if (offer === null) return refuseUpgrade(socket, 400, "invalid Sec-WebSocket-Protocol header");
+
+    const peer = socket as Partial<NetSocket>;
+    const request: ConnectRequest = {
+      params: parseParams(q === -1 ? "" : url.slice(q + 1)),
+      headers: { ...req.headers },
+      remoteAddress: peer.remoteAddress ?? "",
+      remotePort: peer.remotePort ?? 0,
+      url,
+      authToken: offer.authToken,
+    };
+    const decision: ConnectDecision = await this.host.connect(request);
+    if (socket.destroyed || !socket.writable) return; // the client left while we decided
+    if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
+    if (!decision.ok) {
+      const status = decision.status >= 400 && decision.status <= 599 ? decision.status : 403;
+      return refuseUpgrade(socket, status, decision.reason || decision.code);
+    }
+    // ws must only see real subprotocols: the token entry is not a valid token.
+    if (offer.authToken !== undefined) {
+      if (offer.protocols.length > 0) req.headers["sec-websocket-protocol"] = offer.protocols.join(", ");
+      else delete req.headers["sec-websocket-protocol"];
+    }
+    socket.off("error", ignoreError);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.opened(ws, decision));
+  }
+
+  private opened(ws: WebSocket, accepted: ConnectAcceptance): void {
+    const connection = new WebSocketConnection(ws, this.context);
+    try {
+      connection.bind(accepted.open(connection));
+    } catch (cause) {
+      this.host.log.error("the core failed to open a connection", { transport: this.host.name, cause });
+      ws.terminate();
+      return;
+    }
+    this.sweeper.add(connection);
+  }
+}
+
+function ignoreError(): void {}
