@@ -6,6 +6,7 @@ export default {
     "transports/*/dist-test/**/*.test.js",
     "conformance/dist-test/**/*.test.js",
     "examples/*/dist-test/**/*.test.js",
+    "interop/dist-test/**/*.test.js",
   ],
   timeout: "2m",
   concurrency: 2,

@@ -1,14 +1,13 @@
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Endpoint, defineSocket, refuse } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { websocket } from "@fawkes/websocket";
 import { RoomChannel } from "./room-channel.js";
 
-const require = createRequire(import.meta.url);
-const phoenixBundle = require.resolve("phoenix/priv/static/phoenix.mjs");
+// The official client's ES module build, straight from node_modules.
+const phoenixBundle = fileURLToPath(import.meta.resolve("phoenix"));
 const indexHtml = fileURLToPath(new URL("../public/index.html", import.meta.url));
 
 /** The chat socket: a user name from the connect params, `room:*` channels. */
