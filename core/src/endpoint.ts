@@ -143,9 +143,11 @@ export class Endpoint {
    */
   async close(code: number = CloseCode.ServiceRestart): Promise<void> {
     for (const connection of [...this.connections]) connection.close(code, "endpoint closing");
+    // Requests keep reaching the transports while they close: a polling client
+    // may still have to fetch its close frame. Each transport refuses new ones.
     const mounted = this.mounted;
-    this.mounted = [];
     await Promise.all(mounted.map((m) => m.instance.close()));
+    this.mounted = [];
     this.detach?.();
     this.detach = undefined;
     const server = this.server;

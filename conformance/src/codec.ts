@@ -1,0 +1,119 @@
+/**
+ * Client-side codecs: what a client does with frames. The suites use one to
+ * speak to a serializer (or, through a transport, to the core) the way a real
+ * client would, so a serializer is checked against its client and not against
+ * itself.
+ */
+import type { Frame } from "@fawkes/core";
+
+/** A message as a client writes it. `payload` is JSON-compatible or a `Uint8Array`. */
+export interface ClientMessage {
+  readonly joinRef: string | null;
+  readonly ref: string | null;
+  readonly topic: string;
+  readonly event: string;
+  readonly payload: unknown;
+}
+
+/**
+ * A message as a client reads it. Replies arrive as event `phx_reply` with
+ * payload `{status, response}`; binary payloads (and binary responses) are
+ * `Uint8Array`s.
+ */
+export type ServerMessage = ClientMessage;
+
+/** A client's codec for one `vsn`. */
+export interface ClientCodec {
+  /** The `vsn` query value this client sends, e.g. `2.0.0`. */
+  readonly vsn: string;
+  /**
+   * False when the wire format never carries `join_ref` from server to client
+   * (Phoenix V1 JSON); the suites then expect `joinRef` null on everything the
+   * server sends. Default true.
+   */
+  readonly joinRefFromServer?: boolean;
+  /** Encode a client message. */
+  encode(message: ClientMessage): Frame;
+  /** Decode a server frame; throws (any error) when the frame is not readable. */
+  decode(frame: Frame): ServerMessage;
+}
+
+/** A message as the official `phoenix` client's serializers see it. */
+export interface PhoenixClientMessage {
+  join_ref: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: unknown;
+}
+
+/** The shape of a `phoenix` client serializer (`Socket` option `encode`/`decode`). */
+export interface PhoenixClientSerializer {
+  encode(message: PhoenixClientMessage, callback: (encoded: string | ArrayBuffer | Uint8Array) => void): unknown;
+  decode(raw: string | ArrayBuffer, callback: (message: PhoenixClientMessage) => void): unknown;
+}
+
+/**
+ * Adapts a `phoenix`-client-style serializer (callbacks, `ArrayBuffer`s,
+ * snake_case refs) into a {@link ClientCodec}. The callbacks must run before
+ * `encode`/`decode` return. `ArrayBuffer` payloads and responses become
+ * `Uint8Array`s; binary payloads are handed to the client serializer as
+ * `ArrayBuffer`s, as the `phoenix` client does. Methods are called on
+ * `serializer`, so object serializers relying on `this` work.
+ *
+ * ```ts
+ * const codec = fromPhoenixSerializer("2.0.0-msgpack", msgpackClientSerializer);
+ * ```
+ */
+export function fromPhoenixSerializer(
+  vsn: string,
+  serializer: PhoenixClientSerializer,
+  options: { joinRefFromServer?: boolean } = {},
+): ClientCodec {
+  return {
+    vsn,
+    joinRefFromServer: options.joinRefFromServer ?? true,
+    encode(message) {
+      let out: string | ArrayBuffer | Uint8Array | undefined;
+      const payload = message.payload instanceof Uint8Array ? toArrayBuffer(message.payload) : message.payload;
+      serializer.encode({ join_ref: message.joinRef, ref: message.ref, topic: message.topic, event: message.event, payload }, (e) => { out = e; });
+      if (out === undefined) throw new Error("the client serializer did not call back synchronously from encode");
+      if (typeof out === "string") return { opcode: "text", data: out };
+      return { opcode: "binary", data: out instanceof Uint8Array ? out : new Uint8Array(out) };
+    },
+    decode(frame) {
+      let out: PhoenixClientMessage | undefined;
+      const raw = frame.opcode === "text" ? frame.data : toArrayBuffer(frame.data);
+      serializer.decode(raw, (m) => { out = m; });
+      if (out === undefined || out === null || typeof out !== "object") throw new Error("the client serializer did not decode the frame");
+      return {
+        joinRef: refOrNull(out.join_ref),
+        ref: refOrNull(out.ref),
+        topic: out.topic,
+        event: out.event,
+        payload: normalizePayload(out.event, out.payload),
+      };
+    },
+  };
+}
+
+function refOrNull(ref: unknown): string | null {
+  if (ref === null || ref === undefined || ref === "") return null;
+  return String(ref);
+}
+
+function normalizePayload(event: string, payload: unknown): unknown {
+  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
+  if (event === "phx_reply" && payload !== null && typeof payload === "object") {
+    const p = payload as { status?: unknown; response?: unknown };
+    if (p.response instanceof ArrayBuffer) return { status: p.status, response: new Uint8Array(p.response) };
+  }
+  return payload;
+}
+
+/** A fresh `ArrayBuffer` holding exactly the bytes of `bytes`. */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}

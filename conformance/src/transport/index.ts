@@ -1,0 +1,17 @@
+/**
+ * `@fawkes/conformance/transport`: the transport suite and the client-driver contract.
+ *
+ * ```ts
+ * import test from "ava";
+ * import { transportSuite } from "@fawkes/conformance/transport";
+ * import { websocket } from "@fawkes/websocket";
+ * import { websocketClientDriver } from "@fawkes/websocket/testing";
+ * transportSuite(test, { name: "websocket", transport: () => websocket(), driver: websocketClientDriver, capabilities: websocket().capabilities });
+ * ```
+ */
+export { transportSuite, transportCases, defaultSuiteSerializers } from "./suite.js";
+export type { TransportSuiteOptions, ConformanceCapabilities, SuiteSerializer } from "./options.js";
+export type { TransportCase, CaseEnv } from "./case.js";
+export { SuiteClient, type Expected } from "./client.js";
+export type { ClientDriver, ClientConnection, ClientConnectOutcome, ClientConnectOptions } from "../client-driver.js";
+export type { TestFn, SuiteAssertions, SuiteImplementation } from "../test-fn.js";
