@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseParams, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
+import { parseBatch } from "./batch.js";
+import { answerPreflight, readBody, sendJson, setCors } from "./http.js";
+import type { ResolvedOptions } from "./options.js";
+import { SessionRelay, type PollResult } from "./relay.js";
+import { LongPollSession, type PollWaiter } from "./session.js";
+import { SessionTokens, type SessionClaims } from "./token.js";
+
+const TOKEN_HEADER = "x-phoenix-longpoll-token";
+const AUTH_TOKEN_HEADER = "x-phoenix-authtoken";
+
+/**
+ * One LongPoll transport attached to one socket mount: answers GET (open or
+ * poll), POST (send) and OPTIONS at `<mount>/longpoll`, and holds the sessions
+ * opened here.
+ */
+export class LongPollServer implements TransportInstance {
+  /** This instance's name in tokens and relay topics; random, so never reused. */
+  readonly node = randomBytes(12).toString("base64url");
+  private readonly host: TransportHost;
+  private readonly sessions = new Map<string, LongPollSession>();
+  private readonly tokens: SessionTokens;
+  private readonly relay: SessionRelay;
+  private closing = false;
+
+  constructor(context: TransportContext, private readonly options: ResolvedOptions) {
+    this.host = context.host;
+    this.tokens = new SessionTokens(options.secret);
+    if (options.generatedSecret) {
+      this.host.log.warn("longpoll: no `secret` configured; using a random per-process secret (sessions cannot move between processes)", { path: this.host.path });
+    }
+    this.relay = new SessionRelay(this.host.pubsub, this.node, (sid) => this.sessions.get(sid), this.host.log);
+    this.relay.start();
+  }
+
+  /** Sessions held on this node (for tests and metrics). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? "";
+    const q = url.indexOf("?");
+    if ((q === -1 ? url : url.slice(0, q)) !== this.host.path) return false;
+    this.serve(req, res, q === -1 ? "" : url.slice(q + 1)).catch((cause: unknown) => {
+      this.host.log.error("longpoll request failed", { path: this.host.path, cause });
+      sendJson(res, { status: 500 });
+    });
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const session of [...this.sessions.values()]) session.end(1012, "endpoint closing");
+    this.relay.stop();
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    setCors(req, res);
+    switch (req.method) {
+      case "OPTIONS": answerPreflight(res); return;
+      case "GET": await this.get(req, res, query); return;
+      case "POST": await this.post(req, res, query); return;
+      default:
+        sendJson(res, { status: 405, code: "ERR_METHOD" }, 405, { allow: "GET, POST, OPTIONS" });
+    }
+  }
+
+  /** The session a request's token names, if the token is genuine for this mount and origin. */
+  private claims(req: IncomingMessage, query: URLSearchParams): { claims: SessionClaims; token: string } | undefined {
+    const header = req.headers[TOKEN_HEADER];
+    const token = typeof header === "string" && header !== "" ? header : query.get("token");
+    if (token === null || token === "") return undefined;
+    const origin = req.headers.origin;
+    const claims = this.tokens.verify(token, this.host.mount, typeof origin === "string" ? origin : undefined);
+    return claims === undefined ? undefined : { claims, token };
+  }
+
+  private async get(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    const search = new URLSearchParams(query);
+    const verified = this.claims(req, search);
+    if (verified === undefined) { await this.open(req, res, search); return; }
+    const { claims, token } = verified;
+    const answer = (result: PollResult): void => {
+      if (result.status === 410) sendJson(res, { status: 410 });
+      else sendJson(res, { status: result.status, token, messages: result.status === 200 ? result.messages : [] });
+    };
+    if (claims.node !== this.node) {
+      const remote = this.relay.poll(claims.node, claims.sid, this.options.window);
+      res.once("close", () => remote.abort());
+      answer(await remote.result);
+      return;
+    }
+    const session = this.sessions.get(claims.sid);
+    if (session === undefined) { answer({ status: 410 }); return; }
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: PollWaiter = {
+      deliver: (messages) => { clearTimeout(timer); answer({ status: 200, messages }); },
+      release: (status) => { clearTimeout(timer); answer({ status }); },
+    };
+    session.poll(waiter, true);
+    if (res.headersSent) return;
+    timer = setTimeout(() => { if (session.cancel(waiter)) answer({ status: 204 }); }, this.options.window);
+    res.once("close", () => { clearTimeout(timer); session.cancel(waiter); });
+  }
+
+  /** GET without a usable token: ask the core, then answer 403 or open a session (410 + token). */
+  private async open(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): Promise<void> {
+    search.delete("token");
+    const authToken = req.headers[AUTH_TOKEN_HEADER];
+    const decision = await this.host.connect({
+      params: parseParams(search),
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? "",
+      remotePort: req.socket.remotePort ?? 0,
+      url: req.url ?? "",
+      authToken: typeof authToken === "string" ? authToken : undefined,
+    });
+    if (!decision.ok) {
+      // The client knows 403 (stop) and 500 (retry); any other status would throw inside it.
+      sendJson(res, { status: decision.status >= 500 ? 500 : 403 });
+      return;
+    }
+    if (this.closing) { sendJson(res, { status: 500 }); return; }
+    const sid = randomBytes(16).toString("base64url");
+    const origin = req.headers.origin;
+    const token = this.tokens.sign({ sid, node: this.node, mount: this.host.mount, origin: typeof origin === "string" ? origin : "" });
+    const session = new LongPollSession(sid, token, this.options, this.host.log, (s) => {
+      if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+    });
+    this.sessions.set(sid, session);
+    session.bind(decision.open(session));
+    sendJson(res, { status: 410, token, messages: [] });
+  }
+
+  private async post(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    const claims = this.claims(req, new URLSearchParams(query))?.claims;
+    const local = claims !== undefined && claims.node === this.node ? this.sessions.get(claims.sid) : undefined;
+    if (claims === undefined || (claims.node === this.node && local === undefined)) {
+      sendJson(res, { status: 410 });
+      return;
+    }
+    const read = await readBody(req, this.options.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === "too_large") sendJson(res, { status: 413, code: "ERR_BODY_TOO_LARGE" }, 413, { connection: "close" });
+      return;
+    }
+    const batch = parseBatch(read.body, req.headers["content-type"]);
+    if (!batch.ok) { sendJson(res, { status: 400, code: batch.code }, 400); return; }
+    if (local !== undefined) {
+      sendJson(res, { status: local.dispatch(batch.frames) ? 200 : 410 });
+      return;
+    }
+    sendJson(res, { status: await this.relay.dispatch(claims.node, claims.sid, batch.frames, this.options.window) });
+  }
+}

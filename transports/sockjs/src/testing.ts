@@ -1,0 +1,171 @@
+/**
+ * `@fawkes/sockjs/testing`: a conformance client driver built on the real
+ * `sockjs-client`, one forced sub-transport set per driver. Node only.
+ *
+ * ```ts
+ * import { sockjsClientDriver } from "@fawkes/sockjs/testing";
+ * const driver = sockjsClientDriver({ transports: ["xhr-streaming"] });
+ * const outcome = await driver.connect({ url: "http://127.0.0.1:4100", path: "/socket/sockjs", params: { vsn: "2.0.0" } });
+ * ```
+ *
+ * Sub-transports that work in Node: `websocket`, `xhr-streaming`, `xhr-polling`,
+ * `eventsource`. The others need a browser DOM.
+ */
+import { randomBytes } from "node:crypto";
+import SockJS from "sockjs-client";
+import type { Frame } from "@fawkes/core";
+import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
+import { addSessionHeaders } from "./node-request-headers.js";
+
+/** The conformance driver types, matched structurally (no import of @fawkes/conformance). */
+export interface ClientConnection {
+  send(frame: Frame): void;
+  receive(timeoutMs?: number): Promise<Frame>;
+  readonly closed: Promise<{ code: number | undefined; reason: string }>;
+  close(): Promise<void>;
+}
+export type ClientConnectOutcome = { ok: true; connection: ClientConnection } | { ok: false; status: number };
+export interface ClientConnectOptions {
+  readonly url: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly authToken?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+export interface ClientDriver {
+  connect(options: ClientConnectOptions): Promise<ClientConnectOutcome>;
+}
+
+/** Sub-transports sockjs-client can use in Node. */
+export const NODE_SUB_TRANSPORTS = ["websocket", "xhr-streaming", "xhr-polling", "eventsource"] as const;
+
+export interface SockJSClientDriverOptions {
+  /** sockjs-client sub-transports to allow, e.g. `["xhr-polling"]`. */
+  readonly transports: readonly string[];
+  /** How long `connect` waits for the ack or a refusal, ms. Default 5000. */
+  readonly connectTimeoutMs?: number;
+}
+
+interface SockLike {
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+type SockCtor = new (url: string, reserved: null, options: Record<string, unknown>) => SockLike;
+
+/**
+ * A {@link ClientDriver} speaking the Fawkes SockJS handshake over sockjs-client.
+ * `headers` reach the server on every request of the session (WebSocket upgrade
+ * headers; for xhr and eventsource, through a hook on Node's global HTTP agent
+ * limited to this session's paths). A refusal close `4000 + status` becomes
+ * `{ ok: false, status }`; any other failure to open rejects.
+ */
+export function sockjsClientDriver(options: SockJSClientDriverOptions): ClientDriver {
+  return {
+    connect: (request) => connectSockJS(request, options),
+  };
+}
+
+function connectSockJS(request: ClientConnectOptions, options: SockJSClientDriverOptions): Promise<ClientConnectOutcome> {
+  const session = randomBytes(8).toString("hex");
+  const query = new URLSearchParams(request.params);
+  if (request.authToken !== undefined) query.set(AUTH_PARAM, "1");
+  const url = `${request.url.replace(/\/$/, "")}${request.path}?${query.toString()}`;
+  const headers = request.headers ?? {};
+  const undoHeaders = Object.keys(headers).length > 0 ? addSessionHeaders(session, headers) : () => {};
+  const sock = new (SockJS as unknown as SockCtor)(url, null, {
+    transports: [...options.transports],
+    sessionId: () => session,
+    transportOptions: { websocket: { headers } },
+  });
+  const connection = new SockJSClientConnection(sock);
+  return new Promise<ClientConnectOutcome>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      sock.close();
+      undoHeaders();
+      reject(new Error(`sockjs connect timed out (${options.transports.join(",")})`));
+    }, options.connectTimeoutMs ?? 5000);
+    sock.onopen = () => { if (request.authToken !== undefined) sock.send(request.authToken); };
+    sock.onmessage = (event) => {
+      if (settled) { connection.push(event.data); return; }
+      settled = true;
+      clearTimeout(timer);
+      if (event.data === OPEN_ACK) {
+        resolve({ ok: true, connection });
+      } else {
+        sock.close();
+        reject(new Error("sockjs server sent a message before the Fawkes open ack"));
+      }
+    };
+    sock.onclose = (event) => {
+      undoHeaders();
+      connection.ended(event.code, event.reason);
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const status = refusalStatus(event.code);
+      if (status !== undefined) resolve({ ok: false, status });
+      else reject(new Error(`sockjs closed before opening: ${event.code} ${event.reason}`));
+    };
+  });
+}
+
+class SockJSClientConnection implements ClientConnection {
+  readonly closed: Promise<{ code: number | undefined; reason: string }>;
+  private readonly frames: Frame[] = [];
+  private readonly waiters: { resolve(frame: Frame): void; reject(error: Error): void }[] = [];
+  private resolveClosed!: (info: { code: number | undefined; reason: string }) => void;
+  private isClosed = false;
+
+  constructor(private readonly sock: SockLike) {
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  }
+
+  send(frame: Frame): void {
+    if (frame.opcode !== "text") throw Object.assign(new Error("SockJS carries text frames only"), { code: "ERR_BINARY_UNSUPPORTED" });
+    this.sock.send(frame.data);
+  }
+
+  receive(timeoutMs = 2000): Promise<Frame> {
+    const next = this.frames.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.isClosed) return Promise.reject(new Error("connection closed"));
+    return new Promise<Frame>((resolve, reject) => {
+      const waiter = {
+        resolve: (frame: Frame) => { clearTimeout(timer); resolve(frame); },
+        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.isClosed) this.sock.close(1000, "client closing");
+    await this.closed;
+  }
+
+  /** @internal */
+  push(data: unknown): void {
+    if (typeof data !== "string") return;
+    const frame: Frame = { opcode: "text", data };
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) waiter.resolve(frame);
+    else this.frames.push(frame);
+  }
+
+  /** @internal */
+  ended(code: number, reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("connection closed"));
+    this.resolveClosed({ code, reason });
+  }
+}

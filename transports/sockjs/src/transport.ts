@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
+import { resolveOptions, type ResolvedSockJSOptions, type SockJSOptions } from "./options.js";
+import { OpeningRequests, RECEIVING_KINDS, parseSockJSPath, type OpeningRequest } from "./opening-requests.js";
+import { AUTH_PARAM } from "./protocol.js";
+import { SessionBridge } from "./session-bridge.js";
+import { createSockJSServer, escapeRegExp, type SockJSConn, type SockJSHandler } from "./sockjs-server.js";
+
+/** Sub-transport request kinds that cross origins by design (see `crossOriginTransports`). */
+const CROSS_ORIGIN_KINDS: ReadonlySet<string> = new Set(["htmlfile", "jsonp", "jsonp_send"]);
+/** Request kinds whose body carries client messages. */
+const SENDING_KINDS: ReadonlySet<string> = new Set(["xhr_send", "jsonp_send"]);
+/** The query pair sockjs-client appends last, per kind (`t` cache buster, `c` callback). */
+const APPENDED_PARAM: Readonly<Record<string, string>> = { xhr: "t", xhr_streaming: "t", htmlfile: "c", jsonp: "c" };
+
+/**
+ * The SockJS transport: serves Phoenix sockets to clients that cannot keep a
+ * WebSocket open (proxies, old browsers), through the `sockjs` server package
+ * and every sub-transport it offers, at `<mount>/<name>` (`/socket/sockjs`).
+ *
+ * Text only (`capabilities.binary` is false): binary serializers are refused at
+ * connect and binary frames are dropped with a logged `ERR_BINARY_UNSUPPORTED`.
+ * Connect params travel in the URL query; the auth token travels as the first
+ * message; refusals close the session with code `4000 + status`. See the README.
+ *
+ * ```ts
+ * const userSocket = defineSocket({ serializers: [jsonV2, jsonV1] })
+ *   .transport("websocket", websocket())
+ *   .transport("sockjs", sockjs({ timeout: 60_000 }));
+ * ```
+ */
+export function sockjs(options: SockJSOptions = {}): Transport {
+  const resolved = resolveOptions(options);
+  return {
+    kind: "sockjs",
+    capabilities: { binary: false, delivery: "push", heartbeats: "client" },
+    checkOrigin: resolved.checkOrigin,
+    attach: (context) => new SockJSTransportInstance(context, resolved),
+  };
+}
+
+class SockJSTransportInstance implements TransportInstance {
+  private readonly handler: SockJSHandler;
+  private readonly opening: OpeningRequests;
+  private readonly bridges = new Map<SessionBridge, { readonly session: string | undefined; readonly conn: SockJSConn }>();
+  /** Server-closed sessions whose close frame waits for the client's next poll. */
+  private readonly unsent = new Map<string, { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout }>();
+  /** Session ids with a live bridge: their later requests open nothing. */
+  private readonly liveSessions = new Set<string>();
+  private closing = false;
+
+  constructor(private readonly context: TransportContext, private readonly options: ResolvedSockJSOptions) {
+    const { host } = context;
+    this.opening = new OpeningRequests(options.disconnectDelay + 10_000);
+    const server = createSockJSServer({
+      prefix: escapeRegExp(host.path),
+      response_limit: options.responseLimit,
+      websocket: options.websocket,
+      heartbeat_delay: options.heartbeatDelay,
+      disconnect_delay: options.disconnectDelay,
+      sockjs_url: options.sockjsUrl,
+      jsessionid: false,
+      faye_server_options: { maxLength: options.maxFrameSize },
+      log: (severity, line) => {
+        if (severity === "error") host.log.error(`sockjs: ${line}`, { transport: host.name });
+        else host.log.debug(`sockjs: ${line}`, { transport: host.name });
+      },
+    });
+    server.on("connection", (conn: SockJSConn | null) => { if (conn !== null) this.onConnection(conn); });
+    this.handler = server.listener().getHandler();
+  }
+
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = this.pathOf(req);
+    if (this.closing) return this.drainRequest(req, res, path);
+    if (path !== undefined) {
+      if (!this.options.crossOriginTransports && (CROSS_ORIGIN_KINDS.has(path.kind) || /^iframe[0-9-.a-z_]*\.html$/.test(path.kind))) {
+        res.writeHead(404, { "content-type": "text/plain; charset=UTF-8" }).end("404 Error: Page not found\n");
+        return true;
+      }
+      if (SENDING_KINDS.has(path.kind) && !this.limitBody(req, res)) return true;
+      if (req.method !== "OPTIONS") this.rememberOpening(req, path.session, path.kind);
+      if (path.session !== undefined && RECEIVING_KINDS.has(path.kind)) this.noteDelivery(path.session, res);
+    }
+    return this.handler(req, res);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (this.closing) return false;
+    const path = this.pathOf(req);
+    if (path !== undefined) this.rememberOpening(req, path.session, path.kind);
+    socket.on("error", () => socket.destroy());
+    return this.handler(req, socket, head);
+  }
+
+  /**
+   * Ends every session still open with 1012 (the core has usually closed them
+   * already), then waits until pending close frames went out: a polling client
+   * between two polls only gets its close frame on its next poll. The wait is
+   * bounded by `disconnectDelay`, at most 2 s.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.opening.clear();
+    for (const bridge of [...this.bridges.keys()]) bridge.end(1012, "endpoint closing");
+    // Close frames written just now may sit in a corked socket until the next tick.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.unsent.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(this.options.disconnectDelay, 2000)); });
+    await Promise.race([Promise.all([...this.unsent.values()].map((u) => u.sent)), grace]);
+    clearTimeout(timer);
+    for (const u of this.unsent.values()) clearTimeout(u.timer);
+    this.unsent.clear();
+  }
+
+  /** While closing, only the polls that fetch a pending close frame are served. */
+  private drainRequest(req: IncomingMessage, res: ServerResponse, path: ReturnType<typeof parseSockJSPath>): boolean {
+    const session = path?.session;
+    if (session === undefined || !this.unsent.has(session) || !RECEIVING_KINDS.has(path!.kind)) return false;
+    this.noteDelivery(session, res);
+    return this.handler(req, res);
+  }
+
+  /** The session's close frame leaves with this response. */
+  private noteDelivery(session: string, res: ServerResponse): void {
+    const unsent = this.unsent.get(session);
+    if (unsent === undefined) return;
+    this.unsent.delete(session);
+    clearTimeout(unsent.timer);
+    res.once("close", unsent.done);
+  }
+
+  /** A server-closed session with no request attached: remember it until its next poll. */
+  private trackUnsent(session: string): void {
+    let done!: () => void;
+    const sent = new Promise<void>((resolve) => { done = resolve; });
+    const timer = setTimeout(() => { this.unsent.delete(session); done(); }, this.options.disconnectDelay);
+    timer.unref();
+    this.unsent.set(session, { sent, done, timer });
+  }
+
+  private onConnection(conn: SockJSConn): void {
+    const { host } = this.context;
+    const q = conn.url.indexOf("?");
+    const pathname = q === -1 ? conn.url : conn.url.slice(0, q);
+    const path = pathname.startsWith(host.path) ? parseSockJSPath(pathname.slice(host.path.length)) : undefined;
+    const session = path?.session;
+    const opening: OpeningRequest = this.opening.take(session ?? OpeningRequests.peerKey(conn.remoteAddress, conn.remotePort)) ?? {
+      headers: conn.headers,
+      remoteAddress: conn.remoteAddress ?? "",
+      remotePort: conn.remotePort ?? 0,
+    };
+    const search = new URLSearchParams(q === -1 ? "" : conn.url.slice(q + 1));
+    dropAppendedParam(search, path === undefined ? undefined : APPENDED_PARAM[path.kind]);
+    const wantsToken = search.get(AUTH_PARAM) === "1";
+    search.delete(AUTH_PARAM);
+    if (session !== undefined) this.liveSessions.add(session);
+    const bridge = new SessionBridge(
+      conn,
+      { params: parseParams(search), headers: opening.headers, remoteAddress: opening.remoteAddress, remotePort: opening.remotePort, url: conn.url },
+      wantsToken,
+      host,
+      this.options,
+      (ended, byServer) => {
+        this.bridges.delete(ended);
+        if (session === undefined) return;
+        this.liveSessions.delete(session);
+        if (byServer && !hasReceiver(conn)) this.trackUnsent(session);
+      },
+    );
+    this.bridges.set(bridge, { session, conn });
+    if (this.closing) bridge.end(1012, "endpoint closing");
+  }
+
+  private pathOf(req: IncomingMessage): ReturnType<typeof parseSockJSPath> {
+    const url = req.url ?? "";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const prefix = this.context.host.path;
+    return pathname.startsWith(prefix) ? parseSockJSPath(pathname.slice(prefix.length)) : undefined;
+  }
+
+  private rememberOpening(req: IncomingMessage, session: string | undefined, kind: string): void {
+    if (session === undefined) {
+      if (kind === "websocket") this.opening.remember(OpeningRequests.peerKey(req.socket.remoteAddress, req.socket.remotePort), req);
+      return;
+    }
+    if (RECEIVING_KINDS.has(kind) && !this.liveSessions.has(session)) this.opening.remember(session, req);
+  }
+
+  /** Refuses a message body over `maxFrameSize` (413); false when it answered. */
+  private limitBody(req: IncomingMessage, res: ServerResponse): boolean {
+    const limit = this.options.maxFrameSize;
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      res.writeHead(413, { "content-type": "text/plain; charset=UTF-8", connection: "close" }).end("payload too large\n");
+      req.resume();
+      return false;
+    }
+    let seen = 0;
+    req.on("data", (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) req.destroy();
+    });
+    return true;
+  }
+}
+
+/**
+ * Whether a client request is attached to the session right now (so a close
+ * frame goes out at once). Reads a sockjs internal; unknown shapes count as
+ * attached, which only skips the wait in `close()`.
+ */
+function hasReceiver(conn: SockJSConn): boolean {
+  const session = (conn as unknown as { _session?: { recv?: unknown } })._session;
+  return session === undefined || !("recv" in session) || (session.recv !== null && session.recv !== undefined);
+}
+
+/** Removes the pair sockjs-client appended (always the last one) for this kind. */
+function dropAppendedParam(search: URLSearchParams, name: string | undefined): void {
+  if (name === undefined) return;
+  const pairs = [...search];
+  if (pairs.length === 0 || pairs[pairs.length - 1]![0] !== name) return;
+  pairs.pop();
+  for (const key of new Set([...search.keys()])) search.delete(key);
+  for (const [k, v] of pairs) search.append(k, v);
+}
