@@ -4,6 +4,8 @@
  */
 import type { Serializer, Transport } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
+import { msgpackV2 } from "@fawkes/msgpack";
+import { protobufV2 } from "@fawkes/protobuf";
 import { websocket } from "@fawkes/websocket";
 import { longpoll } from "@fawkes/longpoll";
 import { sockjs } from "@fawkes/sockjs";
@@ -19,4 +21,6 @@ export const builtinTransports: Readonly<Record<string, () => Transport>> = {
 export const builtinSerializers: readonly Serializer[] = [
   jsonV2,
   jsonV1,
+  msgpackV2,
+  protobufV2,
 ];

@@ -27,7 +27,7 @@ const OPEN = 1;
  * One accepted WebSocket: the core's sink, and the bridge from ws events to the
  * core's port. Reports `closed` to the core exactly once, whoever closes.
  *
- * `send` writes a frame's cached wire bytes straight to the TCP socket, corked for
+ * `send` writes a frame's wire bytes (built once per broadcast) straight to the TCP socket, corked for
  * the rest of the tick, when nothing else could reorder them (no compression,
  * socket open, ws's own queue empty); otherwise it goes through `ws.send`.
  */
@@ -79,8 +79,7 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
         corks.add(socket);
         this.corkedIn = corks.epoch;
       }
-      socket.write(wire[0]!);
-      if (wire.length > 1) socket.write(wire[1]!);
+      socket.write(wire);
       if (socket.writableLength + sender._bufferedBytes > this.context.maxBufferedBytes) this.slowConsumer();
       return;
     }

@@ -1,40 +1,56 @@
-import * as ws from "ws";
 import type { Frame } from "@fawkes/core";
 
-/** The slice of ws's (untyped) `Sender` this transport uses. */
-interface SenderStatic {
-  frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[];
-}
-
-const Sender = (ws as unknown as { Sender: SenderStatic }).Sender;
-
 /**
- * Unmasked, uncompressed server-to-client WebSocket frames, built once per
- * {@link Frame} object. A broadcast hands the same frame object to every
- * subscriber, so fan-out to N connections frames (and UTF-8 encodes) it once,
- * not N times. Entries live as long as the frame object does.
+ * Unmasked, uncompressed server-to-client WebSocket frames (RFC 6455 5.2), header
+ * and payload in one buffer so each delivery is one write.
+ *
+ * A broadcast hands the same frame object to every subscriber in a row, so the
+ * last two frames built are remembered (two: subscribers on two serializers
+ * alternate). No `WeakMap`: most frames (replies, pushes) go to one connection
+ * only, and weak entries for them would cost the garbage collector on every
+ * message.
  */
 export class WireFrames {
-  private readonly cache = new WeakMap<Frame, Buffer[]>();
-  // Fan-out delivers one frame to many connections in a row: remember the last one
-  // so the common case skips the WeakMap.
-  private last: Frame | undefined;
-  private lastWire: Buffer[] = [];
+  private frameA: Frame | undefined;
+  private wireA: Buffer = EMPTY;
+  private frameB: Frame | undefined;
+  private wireB: Buffer = EMPTY;
 
-  /** The frame's wire bytes (header, then payload); callers must not modify them. */
-  get(frame: Frame): Buffer[] {
-    if (frame === this.last) return this.lastWire;
-    let wire = this.cache.get(frame);
-    if (wire === undefined) {
-      wire = frame.opcode === "text"
-        ? Sender.frame(Buffer.from(frame.data, "utf8"), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true })
-        : Sender.frame(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true });
-      this.cache.set(frame, wire);
-    }
-    this.last = frame;
-    this.lastWire = wire;
+  /** The frame's wire bytes; callers must not modify them. */
+  get(frame: Frame): Buffer {
+    if (frame === this.frameA) return this.wireA;
+    if (frame === this.frameB) return this.wireB;
+    const wire = encodeWire(frame);
+    this.frameB = this.frameA;
+    this.wireB = this.wireA;
+    this.frameA = frame;
+    this.wireA = wire;
     return wire;
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** One complete frame: FIN + opcode, 7/16/64-bit length, payload. */
+export function encodeWire(frame: Frame): Buffer {
+  const text = frame.opcode === "text";
+  const length = text ? Buffer.byteLength(frame.data, "utf8") : frame.data.byteLength;
+  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(header + length);
+  out[0] = text ? 0x81 : 0x82;
+  if (header === 2) {
+    out[1] = length;
+  } else if (header === 4) {
+    out[1] = 126;
+    out.writeUInt16BE(length, 2);
+  } else {
+    out[1] = 127;
+    out.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+    out.writeUInt32BE(length >>> 0, 6);
+  }
+  if (text) out.write(frame.data, header, "utf8");
+  else out.set(frame.data, header);
+  return out;
 }
 
 /** The part of a net/TLS socket the batch touches. */

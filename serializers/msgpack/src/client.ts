@@ -1,0 +1,138 @@
+/**
+ * @fawkes/msgpack/client: the MessagePack codec for the official `phoenix` client,
+ * in Node and in browsers (no Node-only APIs).
+ *
+ * ```ts
+ * import { Socket } from "phoenix";
+ * import { msgpackCodec } from "@fawkes/msgpack/client";
+ *
+ * const socket = new Socket("/socket", { ...msgpackCodec });   // vsn, encode, decode
+ * socket.connect();
+ * const channel = socket.channel("room:lobby");
+ * channel.join().receive("ok", () => channel.push("new_msg", { body: "hi" }));
+ * channel.push("upload", new Uint8Array([1, 2, 3]).buffer);     // binary payload
+ * ```
+ *
+ * A binary payload from the server (a top-level `bin`, or a reply whose `response` is
+ * a `bin`) reaches the app as an `ArrayBuffer`, as the stock V2 serializer delivers it;
+ * `bin` values nested deeper arrive as `Uint8Array`. An `ArrayBuffer` (or any typed
+ * array) pushed by the app travels as `bin`.
+ */
+import { CodecError } from "./codec-error.js";
+import { EnvelopeCodec } from "./wire.js";
+import { MSGPACK_VSN } from "./vsn.js";
+
+export { CodecError } from "./codec-error.js";
+export { MSGPACK_VSN } from "./vsn.js";
+
+/** A message as the phoenix client hands it to `encode` and expects it from `decode`. */
+export interface PhoenixMessage {
+  /** Absent (as on the client's heartbeats) is read as null when encoding. */
+  readonly join_ref: string | null;
+  readonly ref: string | null;
+  readonly topic: string;
+  readonly event: string;
+  readonly payload: unknown;
+}
+
+/** Encoded frame bytes, as handed to `WebSocket.send`. */
+export type EncodedFrame = Uint8Array;
+
+/** The three `Socket` options a codec supplies: spread it into `new Socket(url, {...})`. */
+export interface PhoenixCodec {
+  readonly vsn: string;
+  /**
+   * Encode a {@link PhoenixMessage} (typed `object` so the codec fits `@types/phoenix`'s
+   * `SocketConnectOption`); throws `CodecError` `ERR_UNENCODABLE` for anything else.
+   */
+  encode(message: object, callback: (encoded: EncodedFrame) => void): void;
+  decode(raw: ArrayBuffer | ArrayBufferView | string, callback: (message: PhoenixMessage) => void): void;
+}
+
+/** Options of {@link createMsgpackCodec}. */
+export interface MsgpackCodecOptions {
+  /** The `vsn` sent to the server. Default `2.0.0-msgpack`; must be one the server lists. */
+  readonly vsn?: string;
+  /** Deepest payload nesting encoded and accepted. Default 64 (as the server). */
+  readonly maxDepth?: number;
+  /**
+   * Called with the `CodecError` when a frame from the server cannot be decoded; the
+   * frame is then dropped. Without it, `decode` throws (as phoenix's own JSON
+   * decoder does on bad JSON).
+   */
+  readonly onDecodeError?: (error: CodecError) => void;
+}
+
+/**
+ * Build a MessagePack codec for the phoenix client. `encode` throws `CodecError`
+ * `ERR_UNENCODABLE` for a payload that is not plain data; `decode` returns through
+ * the callback or throws (or reports to `onDecodeError`) a `CodecError` with code
+ * `ERR_MALFORMED_FRAME`, `ERR_TEXT_FRAME`, `ERR_TOO_DEEP` or `ERR_UNSUPPORTED_TYPE`.
+ */
+export function createMsgpackCodec(options: MsgpackCodecOptions = {}): PhoenixCodec {
+  const codec = new EnvelopeCodec(options.maxDepth);
+  const onDecodeError = options.onDecodeError;
+  return {
+    vsn: options.vsn ?? MSGPACK_VSN,
+    encode(value, callback) {
+      const message = asPhoenixMessage(value);
+      const payload = ArrayBuffer.isView(message.payload) || message.payload instanceof ArrayBuffer ? toBytes(message.payload) : message.payload;
+      callback(codec.encode(message.join_ref ?? null, message.ref ?? null, message.topic, message.event, payload));
+    },
+    decode(raw, callback) {
+      let message: PhoenixMessage;
+      try {
+        message = toPhoenix(codec.decode(rawBytes(raw)));
+      } catch (error) {
+        if (onDecodeError === undefined || !(error instanceof CodecError)) throw error;
+        onDecodeError(error);
+        return;
+      }
+      callback(message);
+    },
+  };
+}
+
+/** The MessagePack codec with default options: `new Socket(url, { ...msgpackCodec })`. */
+export const msgpackCodec: PhoenixCodec = createMsgpackCodec();
+
+/** `msgpackCodec.encode`, for `new Socket(url, { vsn: MSGPACK_VSN, encode, decode })`. */
+export const encode: PhoenixCodec["encode"] = msgpackCodec.encode;
+/** `msgpackCodec.decode`, for `new Socket(url, { vsn: MSGPACK_VSN, encode, decode })`. */
+export const decode: PhoenixCodec["decode"] = msgpackCodec.decode;
+
+function rawBytes(raw: ArrayBuffer | ArrayBufferView | string): Uint8Array {
+  if (typeof raw === "string") throw new CodecError("ERR_TEXT_FRAME", "expected a binary frame; is the socket's binaryType \"arraybuffer\"?");
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return toBytes(raw);
+  throw new CodecError("ERR_MALFORMED_FRAME", "expected an ArrayBuffer");
+}
+
+function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A copy of exactly these bytes, as the phoenix client delivers binary payloads. */
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer;
+}
+
+function toPhoenix(envelope: ReturnType<EnvelopeCodec["decode"]>): PhoenixMessage {
+  let payload = envelope.payload;
+  if (payload instanceof Uint8Array) {
+    payload = toArrayBuffer(payload);
+  } else if (envelope.event === "phx_reply" && payload !== null && typeof payload === "object" && !Array.isArray(payload)) {
+    const reply = payload as { status?: unknown; response?: unknown };
+    if (reply.response instanceof Uint8Array) payload = { ...reply, response: toArrayBuffer(reply.response) };
+  }
+  return { join_ref: envelope.joinRef, ref: envelope.ref, topic: envelope.topic, event: envelope.event, payload };
+}
+
+function asPhoenixMessage(value: object): PhoenixMessage {
+  const m = value as Partial<PhoenixMessage>;
+  if (typeof m.topic !== "string" || typeof m.event !== "string") throw new CodecError("ERR_UNENCODABLE", "a message needs a string topic and event");
+  return { join_ref: refOrNull(m.join_ref), ref: refOrNull(m.ref), topic: m.topic, event: m.event, payload: m.payload };
+}
+
+function refOrNull(ref: unknown): string | null {
+  return ref === null || ref === undefined ? null : String(ref);
+}
