@@ -96,7 +96,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
     if (this.intercepts !== null && this.intercepts.has(broadcast.event)) {
       this.enqueue({ kind: "out", event: broadcast.event, payload: broadcast.payload });
     } else {
-      this.conn.send(lane.frameFor(this.conn.serializer));
+      this.conn.send(lane.frameFor(this.conn.serializer), true);
     }
   }
 

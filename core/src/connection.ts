@@ -68,8 +68,8 @@ export class Connection implements ConnectionPort, Subscriber {
     this.sink.close(code, reason);
   }
 
-  send(frame: Frame): void {
-    if (this.open) this.sink.send(frame);
+  send(frame: Frame, shared = false): void {
+    if (this.open) this.sink.send(frame, shared);
   }
 
   /** Encode and send; throws the serializer's error for an unencodable message. */

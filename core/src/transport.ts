@@ -79,8 +79,13 @@ export type ConnectDecision = ConnectRefusal | ConnectAcceptance;
 
 /** How the core writes to one connection. */
 export interface ConnectionSink {
-  /** Queue a frame. Must not throw; a dead connection drops it. */
-  send(frame: Frame): void;
+  /**
+   * Queue a frame. Must not throw; a dead connection drops it. `shared` is true
+   * when the same frame object is being handed to many connections (a broadcast's
+   * fastlane frame): a transport may build its wire bytes once and batch such
+   * writes. Frames must leave in the order `send` was called, shared or not.
+   */
+  send(frame: Frame, shared?: boolean): void;
   /** Close with a WebSocket close code (or its transport equivalent). Idempotent. */
   close(code: number, reason: string): void;
 }

@@ -1,7 +1,7 @@
 import { CloseCode, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
 import type { WebSocket } from "ws";
 import type { IdleTracked } from "./idle-sweeper.js";
-import type { CorkBatch, WireFrames } from "./wire-frames.js";
+import { encodeWire, type CorkBatch, type WireFrames } from "./wire-frames.js";
 
 /** The ws internals the fast path reads (ws 8); checked at runtime before use. */
 interface WsInternals {
@@ -67,19 +67,24 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
 
   // ConnectionSink
 
-  send(frame: Frame): void {
+  send(frame: Frame, shared = false): void {
     if (!this.writable) return;
     const ws = this.ws;
     const socket = this.internals._socket;
     const sender = this.internals._sender;
     if (!this.context.compress && ws.readyState === OPEN && socket !== null && sender !== null && sender._queue.length === 0) {
-      const wire = this.context.wire.get(frame);
-      const corks = this.context.corks;
-      if (this.corkedIn !== corks.epoch) {
-        corks.add(socket);
-        this.corkedIn = corks.epoch;
+      // Broadcast frames: built once for all subscribers, and corked until the end
+      // of the tick so a burst of broadcasts leaves in one writev per socket. Other
+      // frames (replies, pushes) are written at once: a write to a socket corked in
+      // this tick queues behind what is already there, so order holds either way.
+      if (shared) {
+        const corks = this.context.corks;
+        if (this.corkedIn !== corks.epoch) {
+          corks.add(socket);
+          this.corkedIn = corks.epoch;
+        }
       }
-      socket.write(wire);
+      socket.write(shared ? this.context.wire.get(frame) : encodeWire(frame));
       if (socket.writableLength + sender._bufferedBytes > this.context.maxBufferedBytes) this.slowConsumer();
       return;
     }
