@@ -36,9 +36,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
   private readonly intercepts: ReadonlySet<string> | null;
   private state: "joining" | "joined" | "closed" = "joining";
   private busy = false;
-  private readonly mailbox: Task[] = [];
+  /** Tasks waiting while a callback runs; created on first need (most channels never queue). */
+  private mailbox: Task[] | null = null;
   /** Pushes made while joining; sent right after the join reply. */
-  private early: Outbound[] = [];
+  private early: Outbound[] | null = null;
 
   constructor(private readonly conn: Connection, definition: ChannelDefinition, join: Message) {
     this.topic = join.topic;
@@ -74,8 +75,8 @@ export class ChannelServer implements Subscriber, ChannelOps {
     this.socket.joined = true;
     this.conn.sendOutbound({ kind: "reply", joinRef: this.joinRef, ref, topic: this.topic, status: "ok", response });
     const early = this.early;
-    this.early = [];
-    for (const m of early) this.emit(m);
+    this.early = null;
+    if (early !== null) for (const m of early) this.emit(m);
   }
 
   handleIn(message: Message): void {
@@ -137,7 +138,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   /** Send now, or hold until the join reply went out. Encoding errors crash the channel. */
   private emit(message: Outbound): void {
-    if (this.state === "joining") { this.early.push(message); return; }
+    if (this.state === "joining") { (this.early ??= []).push(message); return; }
     if (this.state === "closed") return;
     try {
       this.conn.sendOutbound(message);
@@ -148,7 +149,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   private enqueue(task: Task): void {
     if (this.state === "closed") return;
-    if (this.busy || this.state === "joining") { this.mailbox.push(task); return; }
+    if (this.busy || this.state === "joining") { (this.mailbox ??= []).push(task); return; }
     this.execute(task);
   }
 
@@ -174,7 +175,9 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   /** Run queued tasks until one goes async or the channel closes. */
   drain(): void {
-    while (!this.busy && this.state === "joined" && this.mailbox.length > 0) this.execute(this.mailbox.shift()!);
+    const mailbox = this.mailbox;
+    if (mailbox === null) return;
+    while (!this.busy && this.state === "joined" && mailbox.length > 0) this.execute(mailbox.shift()!);
   }
 
   private invoke(task: Task): unknown {
@@ -230,7 +233,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
     const wasJoined = this.state === "joined";
     if (this.state === "closed") return;
     this.state = "closed";
-    this.mailbox.length = 0;
+    this.mailbox = null;
     this.conn.channelEnded(this);
     if (wasJoined) {
       try {

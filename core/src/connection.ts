@@ -1,4 +1,5 @@
 import { ChannelServer, type JoinOutcome } from "./channel-server.js";
+import { ChannelTable } from "./channel-table.js";
 import { CloseCode, FawkesError } from "./errors.js";
 import type { Broadcast, Frame, Message, Outbound, Serializer } from "./serializer.js";
 import type { ConnectionPort, ConnectionSink, Logger } from "./transport.js";
@@ -19,7 +20,7 @@ export interface ConnectionRuntime {
  */
 export class Connection implements ConnectionPort, Subscriber {
   readonly serializer: Serializer;
-  private readonly channels = new Map<string, ChannelServer>();
+  private readonly channels = new ChannelTable();
   /** Messages that arrived while a join was running; null when none is. */
   private pending: Message[] | null = null;
   private open = true;
@@ -197,7 +198,7 @@ export class Connection implements ConnectionPort, Subscriber {
     this.open = false;
     this.pending = null;
     if (this.socket.id !== null) this.runtime.pubsub.unsubscribe(this.socket.id, this);
-    for (const server of [...this.channels.values()]) server.shutdown("closed");
+    for (const server of this.channels.values()) server.shutdown("closed");
     this.channels.clear();
     this.runtime.forget(this);
   }

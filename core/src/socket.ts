@@ -65,8 +65,17 @@ export class SocketRef {
   }
 }
 
-/** A channel's socket: the connection's state plus the channel's topic and helpers. */
-export class ChannelSocket extends Socket {
+/**
+ * A channel's socket: the connection's state plus the channel's topic and helpers.
+ *
+ * The connection's fields are read through from its {@link Socket}. Assigns are
+ * copy-on-write: a channel reads the connection's assigns until its first
+ * `assign`, which gives the channel its own copy, so channels never see each
+ * other's assigns. Change assigns with `assign`, not by mutating `assigns`.
+ */
+export class ChannelSocket {
+  /** The connection's socket this channel was joined on. */
+  readonly parent: Socket;
   readonly topic: string;
   /** The client's join reference for this channel. */
   readonly joinRef: string | null;
@@ -74,11 +83,30 @@ export class ChannelSocket extends Socket {
   joined = false;
   /** The ref of the latest client message handled by this channel. */
   ref: string | null = null;
+  private own: Assigns | null = null;
 
   constructor(parent: Socket, topic: string, joinRef: string | null, private readonly ops: ChannelOps) {
-    super({ ...parent, assigns: { ...parent.assigns } });
+    this.parent = parent;
     this.topic = topic;
     this.joinRef = joinRef;
+  }
+
+  get id(): string | null { return this.parent.id; }
+  get assigns(): Assigns { return this.own ?? this.parent.assigns; }
+  get transportName(): string { return this.parent.transportName; }
+  get transport(): Transport { return this.parent.transport; }
+  get serializer(): Serializer { return this.parent.serializer; }
+  get endpoint(): Endpoint { return this.parent.endpoint; }
+  get handler(): SocketHandler { return this.parent.handler; }
+
+  /** Adds a key/value pair (or every pair of an object) to this channel's assigns; returns this. */
+  assign(key: string, value: unknown): this;
+  assign(values: Assigns): this;
+  assign(keyOrValues: string | Assigns, value?: unknown): this {
+    const own = (this.own ??= { ...this.parent.assigns });
+    if (typeof keyOrValues === "string") own[keyOrValues] = value;
+    else Object.assign(own, keyOrValues);
+    return this;
   }
 
   /** Push an event to this client only. */
