@@ -1,9 +1,11 @@
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Endpoint, defineSocket, refuse } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { websocket } from "@fawkes/websocket";
+import { longpoll } from "@fawkes/longpoll";
 import { RoomChannel } from "./room-channel.js";
 
 // The official client's ES module build, straight from node_modules.
@@ -21,6 +23,9 @@ export const chatSocket = defineSocket({
   },
 })
   .transport("websocket", websocket())
+  // The fallback for networks that block WebSockets. One process here, so a secret
+  // made at start is enough; several nodes must share LONGPOLL_SECRET.
+  .transport("longpoll", longpoll({ secret: process.env.LONGPOLL_SECRET ?? randomBytes(32) }))
   .channel("room:*", RoomChannel);
 
 /** Creates the HTTP server (page + phoenix client bundle) with the endpoint attached. */

@@ -73,8 +73,7 @@ export class LongPollServer implements TransportInstance {
     const header = req.headers[TOKEN_HEADER];
     const token = typeof header === "string" && header !== "" ? header : query.get("token");
     if (token === null || token === "") return undefined;
-    const origin = req.headers.origin;
-    const claims = this.tokens.verify(token, this.host.mount, typeof origin === "string" ? origin : undefined);
+    const claims = this.tokens.verify(token, this.host.mount, crossOrigin(req));
     return claims === undefined ? undefined : { claims, token };
   }
 
@@ -125,8 +124,7 @@ export class LongPollServer implements TransportInstance {
     }
     if (this.closing) { sendJson(res, { status: 500 }); return; }
     const sid = randomBytes(16).toString("base64url");
-    const origin = req.headers.origin;
-    const token = this.tokens.sign({ sid, node: this.node, mount: this.host.mount, origin: typeof origin === "string" ? origin : "" });
+    const token = this.tokens.sign({ sid, node: this.node, mount: this.host.mount, origin: crossOrigin(req) ?? "" });
     const session = new LongPollSession(sid, token, this.options, this.host.log, (s) => {
       if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
     });
@@ -154,5 +152,21 @@ export class LongPollServer implements TransportInstance {
       return;
     }
     sendJson(res, { status: await this.relay.dispatch(claims.node, claims.sid, batch.frames, this.options.window) });
+  }
+}
+
+/**
+ * The request's `Origin` when it differs from the server's own host, else
+ * undefined. Browsers send no `Origin` on same-origin GETs but do on POSTs, so
+ * a same-origin page's polls and posts must bind to the same "no foreign origin";
+ * only a foreign origin is recorded in (and checked against) the session token.
+ */
+function crossOrigin(req: IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  if (typeof origin !== "string" || origin === "") return undefined;
+  try {
+    return new URL(origin).host === req.headers.host ? undefined : origin;
+  } catch {
+    return origin;
   }
 }

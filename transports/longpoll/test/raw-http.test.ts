@@ -118,6 +118,16 @@ test("a token is bound to the origin it was minted for", async (t) => {
   t.is(answer.body?.status, 200);
 });
 
+test("a same-origin page: polls without Origin and posts with its own Origin share one session", async (t) => {
+  // Browsers omit Origin on same-origin GETs and send it on POSTs (seen with Chromium).
+  const s = await start({ window: 5000 });
+  t.teardown(() => s.endpoint.close());
+  const token = await open(s.url);
+  t.deepEqual((await post(s.url, token, [join("room:same")], { origin: s.url })).body, { status: 200 });
+  t.deepEqual((await post(s.url, token, [join("room:same2", "2")], { origin: "https://other.example" })).body, { status: 410 });
+  t.is((await poll(s.url, token)).body?.status, 200);
+});
+
 test("the token header wins over the query parameter", async (t) => {
   const s = await start({ window: 500 });
   t.teardown(() => s.endpoint.close());
