@@ -15,8 +15,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** An error as one line, its stable `code` first when it has one (ERR_PUBSUB_UNAVAILABLE ...). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? `${code}: ${error.message}` : error.message;
+}
+
 /** Resolves `--pubsub URL` to an adapter, or exits with a clear message. */
-async function pubsubAdapter(url: string, node: string | undefined): Promise<PubSubAdapter> {
+async function pubsubAdapter(url: string): Promise<PubSubAdapter> {
   if (!/^rediss?:\/\//.test(url)) fail(`--pubsub ${JSON.stringify(url)}: only redis:// URLs are understood`);
   const name = "@fawkes/redis";
   let module: Record<string, unknown>;
@@ -27,7 +34,12 @@ async function pubsubAdapter(url: string, node: string | undefined): Promise<Pub
   }
   const factory = module.redisPubSub;
   if (typeof factory !== "function") fail(`${name} does not export redisPubSub(options)`);
-  return (factory as (options: { url: string; node?: string }) => PubSubAdapter)({ url, ...(node === undefined ? {} : { node }) });
+  // The node name reaches the adapter through the endpoint (`start(node, ...)`).
+  try {
+    return (factory as (options: { url: string }) => PubSubAdapter)({ url });
+  } catch (error) {
+    fail(`--pubsub ${url}: ${describe(error)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -39,7 +51,7 @@ async function main(): Promise<void> {
   }
   const port = values.port === undefined ? 4100 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${JSON.stringify(values.port)} is not a port number`);
-  const pubsub = values.pubsub === undefined ? undefined : await pubsubAdapter(values.pubsub, values.node);
+  const pubsub = values.pubsub === undefined ? undefined : await pubsubAdapter(values.pubsub);
   const transports = Object.fromEntries(Object.entries(builtinTransports).map(([name, make]) => [name, make()]));
   const fixture = await startFixtureServer({
     port,
@@ -48,7 +60,7 @@ async function main(): Promise<void> {
     serializers: builtinSerializers,
     ...(pubsub === undefined ? {} : { pubsub }),
     ...(values.node === undefined ? {} : { node: values.node }),
-  }).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));
+  }).catch((error: unknown) => fail(`cannot start: ${describe(error)}`));
   process.stdout.write(`listening ${fixture.port}\n`);
   const shutdown = (): void => {
     fixture.close().then(() => process.exit(0), () => process.exit(1));

@@ -10,31 +10,12 @@
  * ```
  */
 import { connect as netConnect, type Socket } from "node:net";
-import type { Frame } from "@fawkes/core";
+import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
 import { WireCloseCode, decodeAnswer, decodeLine, encodeClose, encodeFrame, type Handshake } from "./wire-format.js";
 
-/** One open client connection (the conformance `ClientConnection` shape). */
-export interface ClientConnection {
-  /** Send one frame to the server, in order. */
-  send(frame: Frame): void;
-  /** The next frame from the server, in arrival order; rejects after `timeoutMs` (default 2000), or at once when the connection ended with nothing left to read. */
-  receive(timeoutMs?: number): Promise<Frame>;
-  /** Resolves once the socket has ended: the code of the close line sent or received, or 1006 when none was. */
-  readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  /** Send `C1000`, end the socket and resolve once it closed. */
-  close(): Promise<void>;
-}
-
-/** A connection, or the status of a refused handshake. */
-export type ClientConnectOutcome =
-  | { ok: true; connection: ClientConnection }
-  | { ok: false; status: number };
-
-/** Connects clients of one transport (the conformance `ClientDriver` shape). */
-export interface ClientDriver {
-  connect(options: { url: string; path: string; params: Record<string, string>; authToken?: string; headers?: Record<string, string> }): Promise<ClientConnectOutcome>;
-}
+// The driver contract lives in core; re-exported for convenience.
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
 
 /** Where to connect and what to say in the handshake. */
 export interface TcpConnectOptions extends Handshake {

@@ -10,30 +10,11 @@
  * ```
  */
 import { request, type IncomingHttpHeaders } from "node:http";
-import type { Frame } from "@fawkes/core";
+import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
 import { MAX_BATCH_LINES } from "./options.js";
 
-/** One client connection, as the conformance suite drives it. */
-export interface ClientConnection {
-  send(frame: Frame): void;
-  receive(timeoutMs?: number): Promise<Frame>;
-  readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  close(): Promise<void>;
-}
-
-export type ClientConnectOutcome = { ok: true; connection: ClientConnection } | { ok: false; status: number };
-
-export interface ClientConnectOptions {
-  url: string;
-  path: string;
-  params: Record<string, string>;
-  authToken?: string;
-  headers?: Record<string, string>;
-}
-
-export interface ClientDriver {
-  connect(options: ClientConnectOptions): Promise<ClientConnectOutcome>;
-}
+// The driver contract lives in core; re-exported for convenience.
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
 
 /** An HTTP exchange's result: HTTP status and the parsed JSON body (undefined if none). */
 export interface HttpAnswer {

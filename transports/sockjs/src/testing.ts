@@ -13,28 +13,12 @@
  */
 import { randomBytes } from "node:crypto";
 import SockJS from "sockjs-client";
-import type { Frame } from "@fawkes/core";
+import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
 import { addSessionHeaders } from "./node-request-headers.js";
 
-/** The conformance driver types, matched structurally (no import of @fawkes/conformance). */
-export interface ClientConnection {
-  send(frame: Frame): void;
-  receive(timeoutMs?: number): Promise<Frame>;
-  readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  close(): Promise<void>;
-}
-export type ClientConnectOutcome = { ok: true; connection: ClientConnection } | { ok: false; status: number };
-export interface ClientConnectOptions {
-  readonly url: string;
-  readonly path: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly authToken?: string | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-}
-export interface ClientDriver {
-  connect(options: ClientConnectOptions): Promise<ClientConnectOutcome>;
-}
+// The driver contract lives in core; re-exported for convenience.
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
 
 /** Sub-transports sockjs-client can use in Node. */
 export const NODE_SUB_TRANSPORTS = ["websocket", "xhr-streaming", "xhr-polling", "eventsource"] as const;

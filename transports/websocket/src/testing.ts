@@ -11,41 +11,11 @@
  * ```
  */
 import { WebSocket } from "ws";
-import type { Frame } from "@fawkes/core";
+import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
 import { AUTH_TOKEN_PREFIX } from "./subprotocol-offer.js";
 
-/** One open client connection (the conformance `ClientConnection` shape). */
-export interface ClientConnection {
-  /** Send one frame to the server, in order. */
-  send(frame: Frame): void;
-  /** The next frame from the server, in arrival order; rejects with an Error after timeoutMs (default 2000), or at once when the connection closed with nothing left to read. */
-  receive(timeoutMs?: number): Promise<Frame>;
-  /** Resolves once the connection has ended (either side), with the close code and reason. */
-  readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  /** Close from the client side (code 1000); resolves once closed. */
-  close(): Promise<void>;
-}
-
-/** What a connection attempt ended in: a connection, or the HTTP status of a refusal. */
-export type ClientConnectOutcome =
-  | { ok: true; connection: ClientConnection }
-  | { ok: false; status: number };
-
-/** Connects clients of one transport (the conformance `ClientDriver` shape). */
-export interface ClientDriver {
-  /**
-   * Connect to `url` + `path` with `params` as the query. Resolves `{ ok: false,
-   * status }` when the server answers the upgrade with an HTTP error; rejects when
-   * the server cannot be reached at all.
-   */
-  connect(options: {
-    url: string;
-    path: string;
-    params: Record<string, string>;
-    authToken?: string;
-    headers?: Record<string, string>;
-  }): Promise<ClientConnectOutcome>;
-}
+// The driver contract lives in core; re-exported for convenience.
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
 
 /**
  * The WebSocket driver. The auth token travels as the subprotocol
