@@ -4,6 +4,7 @@ export default {
     "core/dist-test/**/*.test.js",
     "serializers/*/dist-test/**/*.test.js",
     "transports/*/dist-test/**/*.test.js",
+    "pubsub/*/dist-test/**/*.test.js",
     "conformance/dist-test/**/*.test.js",
     "examples/*/dist-test/**/*.test.js",
     "interop/dist-test/**/*.test.js",

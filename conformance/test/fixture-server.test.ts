@@ -51,12 +51,12 @@ test("fixture-server prints 'listening <port>' and serves websocket + control ro
   t.is(code, 0);
 });
 
-test("fixture-server exits with a clear error for --pubsub without a Redis adapter", async (t) => {
-  const server = run(["--port", "0", "--pubsub", "redis://127.0.0.1:6379"]);
+test("fixture-server exits with a clear error when the --pubsub Redis is unreachable", async (t) => {
+  const server = run(["--port", "0", "--pubsub", "redis://127.0.0.1:1/?startTimeoutMs=300"]);
   t.teardown(() => { server.child.kill("SIGTERM"); });
   const [code] = await server.exited;
   t.is(code, 2);
-  t.true(server.output().stderr.includes("@fawkes/redis"), server.output().stderr);
+  t.true(server.output().stderr.includes("ERR_PUBSUB_UNAVAILABLE"), server.output().stderr);
 });
 
 test("fixture-server refuses a bad --port", async (t) => {
