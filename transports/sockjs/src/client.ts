@@ -22,6 +22,8 @@
  * `base64url.bearer.phx.*` subprotocol) as its first message, and reports open
  * only once the server accepted the connection (see `protocol.ts`).
  */
+// Must stay before sockjs-client: it defines `global` in browsers (see the file).
+import "./browser-global.js";
 import SockJS from "sockjs-client";
 import { AUTH_PARAM, OPEN_ACK } from "./protocol.js";
 
