@@ -12,10 +12,16 @@ export interface Route<T> {
  * Maps topics to routes. Exact patterns (`"room:lobby"`) and trailing-splat
  * patterns (`"room:*"`, `"*"`) are tried in the order they were added; the first
  * match wins, as in Phoenix. A `*` anywhere but the end is a startup error.
+ *
+ * Matching costs one map lookup for the exact patterns plus one per distinct
+ * splat-prefix length (usually one or two), however many routes there are.
  */
 export class ChannelRouter<T> {
-  private readonly exact = new Map<string, { route: Route<T>; order: number }>();
-  private readonly prefixes: { prefix: string; route: Route<T>; order: number }[] = [];
+  private readonly exact = new Map<string, Entry<T>>();
+  /** Splat routes by prefix (the pattern without its `*`); the first added wins. */
+  private readonly splats = new Map<string, Entry<T>>();
+  /** Distinct splat-prefix lengths, ascending. */
+  private lengths: number[] = [];
   private count = 0;
 
   add(pattern: string, target: T, via?: readonly string[]): void {
@@ -26,23 +32,26 @@ export class ChannelRouter<T> {
     if (star !== -1 && star !== pattern.length - 1) {
       throw new FawkesError("ERR_BAD_PATTERN", `channel pattern ${JSON.stringify(pattern)}: "*" is only allowed as the last character`);
     }
-    const route: Route<T> = { pattern, target, via: via === undefined ? undefined : new Set(via) };
-    const order = this.count++;
-    if (star === -1) {
-      if (!this.exact.has(pattern)) this.exact.set(pattern, { route, order });
-    } else {
-      this.prefixes.push({ prefix: pattern.slice(0, -1), route, order });
-    }
+    const entry: Entry<T> = { route: { pattern, target, via: via === undefined ? undefined : new Set(via) }, order: this.count++ };
+    const table = star === -1 ? this.exact : this.splats;
+    const key = star === -1 ? pattern : pattern.slice(0, -1);
+    if (table.has(key)) return; // an identical earlier pattern always matches first
+    table.set(key, entry);
+    if (star !== -1 && !this.lengths.includes(key.length)) this.lengths = [...this.lengths, key.length].sort((a, b) => a - b);
   }
 
   /** The first route matching `topic`, or undefined. */
   match(topic: string): Route<T> | undefined {
-    const exact = this.exact.get(topic);
-    const limit = exact === undefined ? Infinity : exact.order;
-    for (const p of this.prefixes) {
-      if (p.order > limit) break;
-      if (topic.startsWith(p.prefix)) return p.route;
+    let best = this.exact.get(topic);
+    const lengths = this.lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const length = lengths[i]!;
+      if (length > topic.length) break;
+      const splat = this.splats.get(length === topic.length ? topic : topic.slice(0, length));
+      if (splat !== undefined && (best === undefined || splat.order < best.order)) best = splat;
     }
-    return exact?.route;
+    return best?.route;
   }
 }
+
+interface Entry<T> { readonly route: Route<T>; readonly order: number }

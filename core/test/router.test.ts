@@ -24,6 +24,23 @@ test("a splat matches an empty remainder; an exact pattern matches only itself",
   t.is(r.match("roo"), undefined);
 });
 
+test("many routes: the first added still wins, for every prefix length", (t) => {
+  const r = new ChannelRouter<string>();
+  for (let i = 0; i < 500; i++) r.add(`t${i}:*`, `splat${i}`);
+  for (let i = 0; i < 500; i++) r.add(`t${i}:exact`, `exact${i}`); // shadowed by the splats added earlier
+  r.add("x:exact", "x-exact");
+  r.add("x:*", "x-splat");
+  r.add("x:*", "x-splat-again");
+  r.add("t1*", "short"); // matches t1..., but added after t1:* and t10:* ...
+  t.is(r.match("t42:anything")?.target, "splat42");
+  t.is(r.match("t42:exact")?.target, "splat42");
+  t.is(r.match("x:exact")?.target, "x-exact");
+  t.is(r.match("x:other")?.target, "x-splat");
+  t.is(r.match("t1:a")?.target, "splat1");
+  t.is(r.match("t1zzz")?.target, "short");
+  t.is(r.match("t999:a"), undefined);
+});
+
 test("a bad pattern is a startup error with a stable code", (t) => {
   const socket = defineSocket({ serializers: [jsonV2] });
   for (const bad of ["room:*:x", "*room", "", "a**"]) {
