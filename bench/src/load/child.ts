@@ -14,6 +14,10 @@ export function hasTaskset(): boolean {
 
 interface Envelope { readonly id: number; readonly ok: boolean; readonly result?: unknown; readonly error?: string }
 interface Ready { readonly type: "ready"; readonly [key: string]: unknown }
+interface Failed { readonly type: "failed"; readonly error: string }
+
+/** How long a child may take to report ready (a server node includes its Redis start, itself bounded at 5 s). */
+const READY_TIMEOUT_MS = 30_000;
 
 /**
  * A benchmark child process (server under test or load generator) spoken to over
@@ -24,12 +28,15 @@ export class BenchChild {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly exited: Promise<number | null>;
   readonly ready: Promise<Ready>;
+  /** Set when the child reported why it could not start (`announceFailure`). */
+  private failure: string | undefined;
 
   private constructor(readonly process: ChildProcess, readonly label: string) {
     let onReady: (r: Ready) => void = () => {};
     this.ready = new Promise((resolve) => { onReady = resolve; });
-    process.on("message", (m: Envelope | Ready) => {
+    process.on("message", (m: Envelope | Ready | Failed) => {
       if ("type" in m && m.type === "ready") { onReady(m); return; }
+      if ("type" in m && m.type === "failed") { this.failure = m.error; return; }
       const e = m as Envelope;
       const w = this.waiting.get(e.id);
       if (w === undefined) return;
@@ -46,20 +53,35 @@ export class BenchChild {
 
   /**
    * Start `script` with `args` in a new Node process, pinned to `cpu` when taskset
-   * exists. Resolves once the child reported `ready` (a server: with its port).
+   * exists and `cpu` is given (unpinned otherwise). Resolves once the child
+   * reported `ready` (a server: with its port); rejects with the child's own
+   * reason when it exits first, and kills it when it is not ready within 30 s.
    */
-  static async start(options: { script: string; args: string[]; label: string; cpu: number; nodeFlags?: string[] }): Promise<{ child: BenchChild; ready: Ready }> {
+  static async start(options: { script: string; args: string[]; label: string; cpu?: number; nodeFlags?: string[] }): Promise<{ child: BenchChild; ready: Ready }> {
     const nodeArgs = [...(options.nodeFlags ?? []), options.script, ...options.args];
-    const [command, argv] = hasTaskset()
+    const [command, argv] = options.cpu !== undefined && hasTaskset()
       ? ["taskset", ["-c", String(options.cpu), process.execPath, ...nodeArgs]]
       : [process.execPath, nodeArgs];
     const proc = spawn(command, argv, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const child = new BenchChild(proc, options.label);
-    const ready = await Promise.race([
-      child.ready,
-      child.exited.then((code) => { throw new Error(`${options.label} exited (${code}) before it was ready`); }),
-    ]);
-    return { child, ready };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const ready = await Promise.race([
+        child.ready,
+        // A short wait after exit: the child's last IPC message (its reason) may trail the exit event.
+        child.exited.then(async (code) => {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          throw new Error(`${options.label} exited (${code}) before it was ready${child.failure !== undefined ? `: ${child.failure}` : ""}`);
+        }),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${options.label} was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS); }),
+      ]);
+      return { child, ready };
+    } catch (error) {
+      await child.stop();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Send one command; resolves with the child's answer. */
@@ -106,6 +128,13 @@ export function serveCommands(handle: (command: { cmd: string; [key: string]: un
 /** Tell the parent this child is ready. */
 export function announceReady(fields: Record<string, unknown> = {}): void {
   process.send?.({ type: "ready", ...fields });
+}
+
+/** Tell the parent why this child cannot start, then exit with status 1 (once the message is out). */
+export function announceFailure(error: unknown): void {
+  const text = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
+  if (process.send === undefined) { console.error(text); process.exit(1); }
+  process.send({ type: "failed", error: text }, () => process.exit(1));
 }
 
 /** A monotonic timestamp in nanoseconds, comparable across processes of this machine (CLOCK_MONOTONIC). */

@@ -30,7 +30,23 @@ function onBroadcast(): void {
   }
 }
 
-async function connectAll(command: { system: string; port: number; count: number; addresses: string[]; concurrency: number }): Promise<ConnectReport> {
+/** What `connect` is told: connection `i` of this generator goes to `ports[(offset + i) % ports.length]`. */
+export interface ConnectCommand {
+  readonly system: string;
+  /** The server's port, or every node's port of a multi-node server. */
+  readonly ports: readonly number[];
+  /** This generator's first connection's index among all generators', so nodes get even shares. */
+  readonly offset: number;
+  readonly count: number;
+  /** Source addresses (127.0.0.x), used in turn. */
+  readonly addresses: readonly string[];
+  /** Connections being opened at once (each: TCP, upgrade, join), which bounds the opening rate. */
+  readonly concurrency: number;
+}
+
+let attempted = 0;
+
+async function connectAll(command: ConnectCommand): Promise<ConnectReport> {
   const connect = connectors[command.system];
   if (connect === undefined) throw new Error(`unknown system ${command.system}`);
   const started = now();
@@ -41,8 +57,10 @@ async function connectAll(command: { system: string; port: number; count: number
     while (next < command.count) {
       const i = next++;
       const localAddress = command.addresses[i % command.addresses.length]!;
+      const port = command.ports[(command.offset + i) % command.ports.length]!;
+      attempted++;
       try {
-        clients.push(await connect({ port: command.port, localAddress, onBroadcast, onLost: () => { lost++; } }));
+        clients.push(await connect({ port, localAddress, onBroadcast, onLost: () => { lost++; } }));
       } catch (error) {
         failed++;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -71,13 +89,20 @@ function waitReceipts(timeoutMs: number): Promise<ReceiptReport> {
   });
 }
 
-// The official Phoenix client heartbeats every 30 s; so do the Fawkes clients.
-setInterval(() => { for (const c of clients) c.heartbeat(); }, 30_000).unref();
+// The official Phoenix client heartbeats every 30 s; so do the Fawkes clients,
+// spread over the interval (a thirtieth of them each second) as independent
+// clients would be, rather than all in one burst.
+const HEARTBEAT_SLICES = 30;
+let heartbeatSlice = 0;
+setInterval(() => {
+  const slice = heartbeatSlice++ % HEARTBEAT_SLICES;
+  for (let i = slice; i < clients.length; i += HEARTBEAT_SLICES) clients[i]!.heartbeat();
+}, 30_000 / HEARTBEAT_SLICES).unref();
 
 serveCommands(async (command) => {
   switch (command.cmd) {
     case "connect":
-      return connectAll(command as unknown as Parameters<typeof connectAll>[0]);
+      return connectAll(command as unknown as ConnectCommand);
     case "roundtrip":
       return roundTrips(Number(command.perConnection));
     case "arm":
@@ -88,7 +113,12 @@ serveCommands(async (command) => {
     case "wait":
       return waitReceipts(Number(command.timeoutMs));
     case "stats":
-      return { clients: clients.length, lost };
+      return { clients: clients.length, attempted, lost };
+    case "cpu": {
+      // This generator's CPU so far, microseconds (user + system).
+      const cpu = process.cpuUsage();
+      return cpu.user + cpu.system;
+    }
     case "close":
       for (const c of clients) c.close();
       clients.length = 0;

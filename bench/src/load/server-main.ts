@@ -2,14 +2,18 @@
  * The server under test, one system per process: `node server-main.js <system>`.
  * Started by the orchestrator (pinned to CPU 0 where taskset exists); it measures
  * its own CPU time and memory so every figure is server cost per operation.
+ *
+ * `node server-main.js fawkes --node=NAME --redis=URL --prefix=P` runs one node of
+ * a multi-node Fawkes server joined by `@fawkes/redis` (scale scenario). A server
+ * that cannot start (e.g. Redis not there) reports why to the orchestrator and exits 1.
  */
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
-import { announceReady, now, serveCommands } from "./child.js";
+import { announceFailure, announceReady, now, serveCommands } from "./child.js";
 import type { BenchServer, BroadcastPayload } from "./servers/bench-server.js";
 import { startWsServer } from "./servers/ws-server.js";
 import { startSocketIoServer } from "./servers/socketio-server.js";
-import { startFawkesServer } from "./servers/fawkes-server.js";
+import { startFawkesServer, type FawkesNodeOptions } from "./servers/fawkes-server.js";
 
 /** What `measure-stop` answers: CPU used by this process since `measure-start`. */
 export interface Measurement {
@@ -28,12 +32,34 @@ export interface MemorySample {
   readonly connections: number;
 }
 
-const system = process.argv[2];
-const starters: Record<string, () => Promise<BenchServer>> = { ws: startWsServer, socketio: startSocketIoServer, fawkes: startFawkesServer };
-const start = system === undefined ? undefined : starters[system];
-if (start === undefined) throw new Error(`usage: server-main.js <${Object.keys(starters).join("|")}>`);
+/** `--node=`, `--redis=`, `--prefix=` after the system name: one node of a Redis-joined Fawkes server. */
+function clusterOptions(args: readonly string[]): FawkesNodeOptions | undefined {
+  const flags = new Map(args.map((a) => a.split("=", 2) as [string, string | undefined]));
+  const node = flags.get("--node");
+  const redisUrl = flags.get("--redis");
+  if (node === undefined && redisUrl === undefined) return undefined;
+  if (node === undefined || redisUrl === undefined) throw new Error("a cluster node needs both --node=NAME and --redis=URL");
+  return { node, redisUrl, channelPrefix: flags.get("--prefix") ?? "fawkes-bench" };
+}
 
-const server = await start();
+const system = process.argv[2];
+const starters: Record<string, () => Promise<BenchServer>> = {
+  ws: startWsServer,
+  socketio: startSocketIoServer,
+  fawkes: () => startFawkesServer(clusterOptions(process.argv.slice(3))),
+};
+const start = system === undefined ? undefined : starters[system];
+if (start === undefined) throw new Error(`usage: server-main.js <${Object.keys(starters).join("|")}> [--node=NAME --redis=URL --prefix=P]`);
+
+let server: BenchServer;
+try {
+  server = await start();
+} catch (error) {
+  announceFailure(error);
+  // announceFailure exits once its message is out; keep the process from going on meanwhile.
+  await new Promise(() => undefined);
+  throw error;
+}
 let cpuAtStart: NodeJS.CpuUsage | undefined;
 let wallAtStart = 0n;
 let profiler: { session: Session; path: string } | undefined;
@@ -100,6 +126,11 @@ serveCommands(async (command) => {
     }
     case "stats":
       return { connections: server.connectionCount() };
+    case "fan-out-times": {
+      // When the last broadcast reached this process and when its fan-out here was written out.
+      const f = server.lastFanOut?.();
+      return f === undefined || f.done === 0n ? null : { arrived: f.arrived.toString(), done: f.done.toString() };
+    }
     default:
       throw new Error(`unknown command ${command.cmd}`);
   }

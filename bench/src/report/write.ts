@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { allTables, GOALS, SCALE_GOAL, type BenchResults } from "./tables.js";
+import { allTables, GOALS, SCALE_GOAL, scaleGoalMet, type BenchResults } from "./tables.js";
 import { formatMarkdown } from "./table.js";
 import { renderSvg } from "./svg.js";
 import type { FanOutFigures } from "../load/scenarios/fan-out.js";
@@ -36,31 +36,48 @@ export function goalLines(r: BenchResults): string[] {
   ];
   const scale = r.scale?.find((x) => x.system === "fawkes")?.outcome;
   if (scale?.ok) {
-    const met = scale.connections >= SCALE_GOAL.connections && scale.latencyMaxMs < SCALE_GOAL.latencyMs;
-    lines.push(`scale: Fawkes held ${scale.connections.toLocaleString("en-US")} joined connections in one process, broadcast to all in ${scale.latencyMedianMs.toFixed(0)} ms (max ${scale.latencyMaxMs.toFixed(0)}); goal ${SCALE_GOAL.connections.toLocaleString("en-US")} in < ${SCALE_GOAL.latencyMs} ms: ${met ? "met" : "not reached on one process (see README: what 100k needs)"}`);
+    const where = scale.nodes > 1 ? `on ${scale.nodes} nodes joined by Redis` : "in one process";
+    lines.push(`scale: Fawkes held ${scale.connections.toLocaleString("en-US")} joined connections ${where}, broadcast to all in ${scale.latencyMedianMs.toFixed(0)} ms median (max ${scale.latencyMaxMs.toFixed(0)}); ` +
+      `goal ${SCALE_GOAL.connections.toLocaleString("en-US")} in < ${SCALE_GOAL.latencyMs} ms: ${scaleGoalMet(scale) ? "met" : "MISSED"}`);
+  } else if (scale !== undefined) {
+    lines.push(`scale: Fawkes failed: ${scale.error}`);
   } else {
     lines.push("scale: not run (opt-in: --scale)");
   }
   return lines;
 }
 
-/** Write results(-quick).md, .svg and .json to bench/results/; returns the paths. */
+/** True when a run measured only the scale scenario (it is long and opt-in, so it gets its own files). */
+function scaleOnly(r: BenchResults): boolean {
+  return r.scale !== undefined && r.micro === undefined && r.roundTrip === undefined && r.fanOut === undefined && r.memory === undefined;
+}
+
+/**
+ * Write results(-quick).md, .svg and .json to bench/results/; returns the paths.
+ * A run of the scale scenario alone writes results-scale.md and .json instead
+ * (no chart: the chart shows the per-operation figures), so it neither replaces
+ * nor is replaced by the default run's results.
+ */
 export function writeResults(r: BenchResults): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const base = r.environment.quick ? "results-quick" : "results";
+  const only = scaleOnly(r) && !r.environment.quick;
+  const base = r.environment.quick ? "results-quick" : only ? "results-scale" : "results";
   const e = r.environment;
+  const goals = only ? goalLines(r).filter((l) => l.startsWith("scale")) : goalLines(r);
+  const pinning = only
+    ? "Nothing pinned (scale scenario: servers, load generators and Redis share both cores)"
+    : `Server ${e.pinned ? "pinned to CPU 0, load generators to CPU 1 (taskset)" : "not pinned (no taskset or one core)"}${r.scale !== undefined ? " (scale scenario: nothing pinned)" : ""}`;
   const md = [
     `# Fawkes benchmark results${e.quick ? " (quick mode: small counts, smoke only)" : ""}`,
     "",
     `Node ${e.node} · ${e.cpu} · ${e.cores} cores · ${e.memoryGb} GB · ${e.platform} · ${e.date}`,
     "",
-    `Server ${e.pinned ? "pinned to CPU 0, load generators to CPU 1 (taskset)" : "not pinned (no taskset or one core)"}; 1-min load average at start ${e.loadAverage.toFixed(2)} (other work on the machine).${e.profiled ? " **Profiled run: the CPU profiler's overhead is in these figures.**" : ""}`,
+    `${pinning}; 1-min load average at start ${e.loadAverage.toFixed(2)} (other work on the machine).${e.profiled ? " **Profiled run: the CPU profiler's overhead is in these figures.**" : ""}`,
     "",
-    `![chart](${base}.svg)`,
-    "",
+    ...(only ? [] : [`![chart](${base}.svg)`, ""]),
     "## Goals (issue 3)",
     "",
-    ...goalLines(r).map((l) => `- ${l}`),
+    ...goals.map((l) => `- ${l}`),
     "",
     "## Tables",
     "",
@@ -68,9 +85,12 @@ export function writeResults(r: BenchResults): string[] {
     "How each figure is measured: see [../README.md](../README.md).",
     "",
   ].join("\n");
-  const paths = [join(RESULTS_DIR, `${base}.md`), join(RESULTS_DIR, `${base}.svg`), join(RESULTS_DIR, `${base}.json`)];
+  const paths = [join(RESULTS_DIR, `${base}.md`), join(RESULTS_DIR, `${base}.json`)];
   writeFileSync(paths[0]!, md);
-  writeFileSync(paths[1]!, renderSvg(r));
-  writeFileSync(paths[2]!, JSON.stringify(r, null, 2) + "\n");
+  writeFileSync(paths[1]!, JSON.stringify(r, null, 2) + "\n");
+  if (!only) {
+    paths.push(join(RESULTS_DIR, `${base}.svg`));
+    writeFileSync(paths[2]!, renderSvg(r));
+  }
   return paths;
 }

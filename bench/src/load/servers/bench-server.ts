@@ -15,6 +15,12 @@ export interface BenchServer {
   broadcast(payload: BroadcastPayload): void;
   /** Open connections, as the system counts them. */
   connectionCount(): number;
+  /**
+   * Where the system can tell: when the last broadcast on the room reached this
+   * process (before any connection got it) and when its fan-out here was written
+   * out (the next event-loop turn after), as `now()` nanoseconds.
+   */
+  lastFanOut?(): { readonly arrived: bigint; readonly done: bigint } | undefined;
   close(): Promise<void>;
 }
 

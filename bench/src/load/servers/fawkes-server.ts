@@ -1,4 +1,4 @@
-import { Endpoint, defineSocket, noreply, ok, silentLogger, type Transport } from "@fawkes/core";
+import { Endpoint, defineSocket, noreply, ok, silentLogger, type PubSubAdapter, type Transport } from "@fawkes/core";
 import { jsonV2 } from "@fawkes/json";
 import { EVENT, ROOM, type BenchServer, type BroadcastPayload } from "./bench-server.js";
 
@@ -19,12 +19,25 @@ export async function loadWebSocketTransport(): Promise<WebSocketFactory | undef
   }
 }
 
+/** One node of a multi-node Fawkes server: its name and the Redis that joins the nodes. */
+export interface FawkesNodeOptions {
+  /** Unique among the nodes, e.g. `bench-1`. */
+  readonly node: string;
+  /** `redis://host:port`. */
+  readonly redisUrl: string;
+  /** Redis channel prefix, unique per run so concurrent runs and tests do not meet. */
+  readonly channelPrefix: string;
+}
+
 /**
  * Fawkes: core Endpoint + `@fawkes/websocket` + `jsonV2`, with the smallest
  * channel: every join is accepted, `ping` gets an ok reply echoing its payload.
  * A broadcast is `endpoint.broadcast` (fastlane: encoded once, same frame to all).
+ * With `cluster`, the endpoint is one node of several joined by `@fawkes/redis`:
+ * a broadcast made here reaches the subscribers of every node. Rejects with
+ * `ERR_PUBSUB_UNAVAILABLE` when Redis does not answer within 5 s.
  */
-export async function startFawkesServer(): Promise<BenchServer> {
+export async function startFawkesServer(cluster?: FawkesNodeOptions): Promise<BenchServer> {
   const websocket = await loadWebSocketTransport();
   if (websocket === undefined) throw new Error("@fawkes/websocket is not built (transports/websocket/dist/index.js)");
   const socket = defineSocket({ serializers: [jsonV2], checkOrigin: false })
@@ -35,9 +48,26 @@ export async function startFawkesServer(): Promise<BenchServer> {
       join: () => ok(),
       handleIn: (event, payload) => (event === "ping" ? ok(payload) : noreply()),
     });
-  const endpoint = new Endpoint({ logger: silentLogger }).socket("/socket", socket);
+  let pubsub: PubSubAdapter | undefined;
+  if (cluster !== undefined) {
+    const { redisPubSub } = await import("@fawkes/redis");
+    pubsub = redisPubSub({ url: cluster.redisUrl, channelPrefix: cluster.channelPrefix, startTimeoutMs: 5_000 });
+  }
+  const endpoint = new Endpoint({ logger: silentLogger, pubsub, node: cluster?.node }).socket("/socket", socket);
   const port = await endpoint.listen(0, "127.0.0.1");
+  // A probe subscribed before any connection joins, so the PubSub calls it first
+  // for each broadcast on the room (local or from another node): when it arrived
+  // here, and (the turn after every write was flushed) when the fan-out was done.
+  let fanOut: { arrived: bigint; done: bigint } | undefined;
+  endpoint.pubsub.subscribe(ROOM, {
+    deliver() {
+      const entry = { arrived: process.hrtime.bigint(), done: 0n };
+      fanOut = entry;
+      setImmediate(() => { entry.done = process.hrtime.bigint(); });
+    },
+  });
   return {
+    lastFanOut: () => fanOut,
     port,
     broadcast(payload: BroadcastPayload) {
       endpoint.broadcast(ROOM, EVENT, payload);
