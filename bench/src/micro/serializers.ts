@@ -46,20 +46,45 @@ export async function loadSerializers(log: (line: string) => void): Promise<{ se
   return found;
 }
 
-/** encode (push, reply), fastlane (text and binary payload) and decode for one serializer. */
+/** Payload sizes for the per-size cases: a chat message, ~1 KB and ~16 KB of them. */
+const chat = (i: number) => ({ user: `user${i % 7}`, body: `message number ${i}, hello there`, ts: 1732560000 + i });
+const SIZES: readonly { label: string; payload: unknown }[] = [
+  { label: "chat", payload: chat(1) },
+  { label: "~1 KB", payload: { messages: Array.from({ length: 14 }, (_, i) => chat(i)) } },
+  { label: "~16 KB", payload: { messages: Array.from({ length: 220 }, (_, i) => chat(i)) } },
+];
+
+/** Bytes a frame puts on the wire (its payload; text as UTF-8). */
+export function wireBytes(frame: Frame): number {
+  return frame.opcode === "text" ? Buffer.byteLength(frame.data, "utf8") : frame.data.byteLength;
+}
+
+/**
+ * encode (push, reply), fastlane (text and binary payload) and decode for one
+ * serializer, then fastlane and decode at each payload size, with the bytes on
+ * the wire of every frame involved.
+ */
 export function serializerCases(serializer: Serializer, clientFrame: Frame): MicroCase[] {
+  const sized = (name: string, frame: () => Frame, fn: () => void): MicroCase => ({ name, fn, wireBytes: wireBytes(frame()) });
   const cases: MicroCase[] = [
-    { name: `${serializer.name} encode push`, fn: () => consume(serializer.encode(push)) },
-    { name: `${serializer.name} encode reply`, fn: () => consume(serializer.encode(reply)) },
-    { name: `${serializer.name} fastlane ~100 B`, fn: () => consume(serializer.fastlane(broadcast)) },
+    sized(`${serializer.name} encode push`, () => serializer.encode(push), () => consume(serializer.encode(push))),
+    sized(`${serializer.name} encode reply`, () => serializer.encode(reply), () => consume(serializer.encode(reply))),
+    sized(`${serializer.name} fastlane ~100 B`, () => serializer.fastlane(broadcast), () => consume(serializer.fastlane(broadcast))),
   ];
   try {
     serializer.fastlane(binaryBroadcast);
-    cases.push({ name: `${serializer.name} fastlane binary 100 B`, fn: () => consume(serializer.fastlane(binaryBroadcast)) });
+    cases.push(sized(`${serializer.name} fastlane binary 100 B`, () => serializer.fastlane(binaryBroadcast), () => consume(serializer.fastlane(binaryBroadcast))));
   } catch { /* no binary payloads in this serializer */ }
-  try {
-    serializer.decode(clientFrame);
-    cases.push({ name: `${serializer.name} decode push`, fn: () => consume(serializer.decode(clientFrame)) });
-  } catch { /* the client format differs from the server's; no client frame to decode */ }
+  const decodes = (frame: Frame): boolean => { try { serializer.decode(frame); return true; } catch { return false; } };
+  if (decodes(clientFrame)) {
+    cases.push({ name: `${serializer.name} decode push`, fn: () => consume(serializer.decode(clientFrame)), wireBytes: wireBytes(clientFrame) });
+  }
+  for (const { label, payload } of SIZES) {
+    const b: Broadcast = { topic: "room:lobby", event: "new_msg", payload };
+    cases.push(sized(`${serializer.name} fastlane ${label}`, () => serializer.fastlane(b), () => consume(serializer.fastlane(b))));
+    // A client push of the same payload in the serializer's own format (symmetric formats).
+    const frame = serializer.encode({ joinRef: "1", ref: "7", topic: "room:lobby", event: "new_msg", payload });
+    if (decodes(frame)) cases.push({ name: `${serializer.name} decode ${label}`, fn: () => consume(serializer.decode(frame)), wireBytes: wireBytes(frame) });
+  }
   return cases;
 }

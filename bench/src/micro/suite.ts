@@ -10,6 +10,8 @@ export interface MicroRow {
   readonly samples: number;
   /** Items per operation (e.g. subscribers per broadcast), to report time per item. */
   readonly perOp: number;
+  /** Bytes on the wire of the frame the case produces or reads, when it has one. */
+  readonly wireBytes?: number | undefined;
 }
 
 /** One case: a name, a synchronous body, and how many items one call handles. */
@@ -17,6 +19,7 @@ export interface MicroCase {
   readonly name: string;
   readonly fn: () => void;
   readonly perOp?: number;
+  readonly wireBytes?: number;
 }
 
 /** Run `cases` as one benchmark.js suite; `maxTime` seconds per case. */
@@ -28,7 +31,7 @@ export function runSuite(group: string, cases: readonly MicroCase[], maxTime: nu
     const b = event.target as unknown as Benchmark & { name: string };
     if (b.error !== undefined) throw b.error;
     const c = cases.find((k) => k.name === b.name);
-    rows.push({ group, name: b.name, opsPerSecond: b.hz, rme: b.stats.rme, samples: b.stats.sample.length, perOp: c?.perOp ?? 1 });
+    rows.push({ group, name: b.name, opsPerSecond: b.hz, rme: b.stats.rme, samples: b.stats.sample.length, perOp: c?.perOp ?? 1, wireBytes: c?.wireBytes });
   });
   suite.run({ async: false });
   return rows;

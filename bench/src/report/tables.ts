@@ -49,11 +49,13 @@ function failedRow(system: SystemName, error: string, width: number): string[] {
 export function microTable(rows: readonly MicroRow[]): Table {
   return {
     title: "Micro benchmarks (benchmark.js, in-process)",
-    headers: ["group", "case", "ops/s", "ns/op", "ns/item", "+-%", "samples"],
+    headers: ["group", "case", "ops/s", "ns/op", "ns/item", "wire B", "+-%", "samples"],
     rows: rows.map((r) => [
       r.group, r.name, num(r.opsPerSecond, 0), num(1e9 / r.opsPerSecond, 1),
-      r.perOp > 1 ? num(1e9 / r.opsPerSecond / r.perOp, 1) : "", r.rme.toFixed(1), String(r.samples),
+      r.perOp > 1 ? num(1e9 / r.opsPerSecond / r.perOp, 1) : "", r.wireBytes === undefined ? "" : String(r.wireBytes),
+      r.rme.toFixed(1), String(r.samples),
     ]),
+    notes: ["wire B: bytes of the frame's payload on the wire (UTF-8 for text frames), without the WebSocket header."],
   };
 }
 
