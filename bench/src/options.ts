@@ -46,8 +46,8 @@ export interface Counts {
 const FULL: Counts = {
   microMaxTime: 1,
   roundTripConnections: 50,
-  roundTripsPerConnection: 400,
-  roundTripWarmup: 100,
+  roundTripsPerConnection: 2000,
+  roundTripWarmup: 400,
   fanOutConnections: 2_000,
   fanOutBroadcasts: 20,
   fanOutWarmup: 5,

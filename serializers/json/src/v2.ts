@@ -26,11 +26,18 @@ export const jsonV2: Serializer = {
       const { joinRef, ref, topic, status, response } = message;
       const bytes = asBytes(response);
       if (bytes !== null) return binary(REPLY, [joinRef ?? "", ref ?? "", topic, status], bytes);
-      return text([joinRef, ref, topic, "phx_reply", { status, response }]);
+      // Same text as JSON.stringify([joinRef, ref, topic, "phx_reply", {status, response}]),
+      // built around one stringify of the response: replies are the hot path.
+      const body = JSON.stringify(response);
+      return {
+        opcode: "text",
+        data: `[${str(joinRef)},${str(ref)},${str(topic)},"phx_reply",{"status":${str(status)}${body === undefined ? "" : `,"response":${body}`}}]`,
+      };
     }
     const bytes = asBytes(message.payload);
     if (bytes !== null) return binary(PUSH, [message.joinRef ?? "", message.topic, message.event], bytes);
-    return text([message.joinRef, message.ref, message.topic, message.event, message.payload]);
+    const body = JSON.stringify(message.payload) ?? "null";
+    return { opcode: "text", data: `[${str(message.joinRef)},${str(message.ref)},${str(message.topic)},${str(message.event)},${body}]` };
   },
 
   fastlane(broadcast: Broadcast): Frame {
@@ -83,6 +90,15 @@ function asBytes(payload: unknown): Uint8Array | null {
   if (payload instanceof Uint8Array) return payload;
   if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
   return null;
+}
+
+/** Strings made only of these characters need no JSON escaping. */
+const PLAIN = /^[\w:.\- ]*$/;
+
+/** A ref, topic or event as JSON: quoted directly when nothing needs escaping. */
+function str(value: string | null): string {
+  if (value === null) return "null";
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 function text(value: unknown): Frame {

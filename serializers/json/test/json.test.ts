@@ -41,3 +41,16 @@ test("V1: objects in and out, join_ref read but never written, no binary", (t) =
   t.is((t.throws(() => jsonV1.decode({ opcode: "text", data: "[]" })) as SerializerError).code, "ERR_MALFORMED_FRAME");
   t.is((t.throws(() => jsonV1.fastlane({ topic: "t", event: "e", payload: new Uint8Array(1) })) as SerializerError).code, "ERR_BINARY_UNSUPPORTED");
 });
+
+test("V2 text encoding is exactly JSON.stringify of the array, whatever the strings and payloads", (t) => {
+  const strings = ["1", "room:lobby", "", "with \"quotes\"", "back\\slash", "new\nline", "é ünïcode", "emoji 🎉", "tab\t", "\u2028", "a-b.c_d e:f"];
+  const payloads: unknown[] = [{}, { a: 1 }, [1, "x"], null, "s", 0, { nested: { deep: [true, false, null] } }, undefined, { skip: undefined, d: new Date(0) }];
+  for (const s of strings) {
+    for (const payload of payloads) {
+      const push = jsonV2.encode({ joinRef: s, ref: null, topic: s, event: s, payload });
+      t.is((push as { data: string }).data, JSON.stringify([s, null, s, s, payload]));
+      const reply = jsonV2.encode({ kind: "reply", joinRef: null, ref: s, topic: s, status: s, response: payload });
+      t.is((reply as { data: string }).data, JSON.stringify([null, s, s, "phx_reply", { status: s, response: payload }]));
+    }
+  }
+});
