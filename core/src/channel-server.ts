@@ -149,7 +149,12 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   private enqueue(task: Task): void {
     if (this.state === "closed") return;
-    if (this.busy || this.state === "joining") { (this.mailbox ??= []).push(task); return; }
+    if (this.busy || this.state === "joining") {
+      const mailbox = (this.mailbox ??= []);
+      if (mailbox.length >= this.socket.handler.maxQueuedMessages) { this.conn.flooded(); return; }
+      mailbox.push(task);
+      return;
+    }
     this.execute(task);
   }
 

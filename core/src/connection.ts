@@ -47,7 +47,11 @@ export class Connection implements ConnectionPort, Subscriber {
       this.close(cause instanceof FawkesError && cause.closeCode !== undefined ? cause.closeCode : CloseCode.InvalidPayload, code);
       return;
     }
-    if (this.pending !== null) { this.pending.push(message); return; }
+    if (this.pending !== null) {
+      if (this.pending.length >= this.socket.handler.maxQueuedMessages) { this.flooded(); return; }
+      this.pending.push(message);
+      return;
+    }
     const wait = this.safeRoute(message);
     if (wait !== undefined) this.hold(wait);
   }
@@ -76,6 +80,12 @@ export class Connection implements ConnectionPort, Subscriber {
   /** Encode and send; throws the serializer's error for an unencodable message. */
   sendOutbound(message: Outbound): void {
     if (this.open) this.sink.send(this.serializer.encode(message));
+  }
+
+  /** Too many messages waiting (behind a join or a slow channel): close, 1008. */
+  flooded(): void {
+    this.log.warn("closing a connection that flooded a slow channel", { code: "ERR_INBOUND_FLOOD", transport: this.socket.transportName });
+    this.close(CloseCode.PolicyViolation, "ERR_INBOUND_FLOOD");
   }
 
   /** Called by a channel server as it ends. */

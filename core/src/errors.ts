@@ -45,7 +45,7 @@ export const CloseCode = {
   UnsupportedData: 1003,
   /** A malformed frame. */
   InvalidPayload: 1007,
-  /** Policy: the client stopped reading and its output buffer passed the limit. */
+  /** Policy: the client stopped reading and its output buffer passed the limit, or it flooded a slow channel. */
   PolicyViolation: 1008,
   /** A frame over the transport's size limit. */
   TooBig: 1009,

@@ -45,6 +45,13 @@ export interface SocketOptions {
   readonly checkOrigin?: CheckOrigin;
   /** Most channels one connection may join at once. Default 100. */
   readonly maxChannels?: number;
+  /**
+   * Most messages one connection may have waiting: frames held behind a running
+   * join, or tasks queued behind a channel's running async callback. Past it the
+   * connection is closed with 1008 `ERR_INBOUND_FLOOD`, so a client flooding a
+   * slow channel cannot grow server memory without bound. Default 1000.
+   */
+  readonly maxQueuedMessages?: number;
 }
 
 export interface ChannelOptions {
@@ -73,6 +80,7 @@ export class SocketHandler {
   readonly transports = new Map<string, Transport>();
   readonly serializers: readonly Serializer[];
   readonly maxChannels: number;
+  readonly maxQueuedMessages: number;
   readonly checkOrigin: CheckOrigin;
   private readonly connectFn: SocketOptions["connect"];
   private readonly idFn: SocketOptions["id"];
@@ -83,6 +91,9 @@ export class SocketHandler {
     }
     const max = options.maxChannels ?? 100;
     if (!Number.isInteger(max) || max < 1) throw new FawkesError("ERR_BAD_OPTION", "maxChannels must be a positive integer");
+    const queued = options.maxQueuedMessages ?? 1000;
+    if (!Number.isInteger(queued) || queued < 1) throw new FawkesError("ERR_BAD_OPTION", "maxQueuedMessages must be a positive integer");
+    this.maxQueuedMessages = queued;
     originChecker(options.checkOrigin ?? true); // validate early
     this.serializers = [...options.serializers];
     this.maxChannels = max;

@@ -31,11 +31,12 @@ class Room implements Channel {
   }
 }
 
-async function setup(options: { maxChannels?: number } = {}) {
+async function setup(options: { maxChannels?: number; maxQueuedMessages?: number } = {}) {
   const transport = memoryTransport();
   const socket = defineSocket({
     serializers: [jsonV2],
     maxChannels: options.maxChannels ?? 100,
+    maxQueuedMessages: options.maxQueuedMessages ?? 1000,
     connect(params, s) {
       if (params.reject === "1") return refuse("go away", 401);
       if (params.error === "1") return error("nope");
@@ -265,4 +266,24 @@ test("endpoint.close closes connections with 1012 and terminates channels", asyn
   t.deepEqual(c.closedWith, { code: 1012, reason: "endpoint closing" });
   t.true(Room.terminations.includes("room:bye:closed"));
   t.is(endpoint.connectionCount, 0);
+});
+
+test("a flood behind a slow join or a slow channel closes only that connection, 1008 ERR_INBOUND_FLOOD", async (t) => {
+  const { connect } = await setup({ maxQueuedMessages: 5 });
+  const behindJoin = await connect();
+  join(behindJoin, "slowjoin:1", "1");
+  for (let i = 0; i < 6; i++) behindJoin.send(["1", String(i + 10), "slowjoin:1", "x", {}]);
+  t.deepEqual(behindJoin.closedWith, { code: 1008, reason: "ERR_INBOUND_FLOOD" });
+
+  const slowChannel = await connect();
+  const bystander = await connect();
+  join(slowChannel, "room:slow", "1");
+  await slowChannel.waitFor(2);
+  slowChannel.send(["1", "2", "room:slow", "wait", { ms: 200 }]);
+  for (let i = 0; i < 5; i++) slowChannel.send(["1", String(i + 3), "room:slow", "echo", {}]);
+  t.is(slowChannel.closedWith, undefined, "five waiting is within the limit");
+  slowChannel.send(["1", "99", "room:slow", "echo", {}]);
+  t.deepEqual(slowChannel.closedWith, { code: 1008, reason: "ERR_INBOUND_FLOOD" });
+  join(bystander, "room:slow", "1");
+  t.is(((await bystander.waitFor(1))[0]![4] as { status: string }).status, "ok");
 });
