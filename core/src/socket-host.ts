@@ -57,15 +57,13 @@ export class SocketHost implements TransportHost {
     let result: unknown;
     try {
       result = await this.handler.connect(request.params, socket, connectInfo(this.name, request));
-      socket.id = this.handler.id(socket);
+      if (accepted(result)) socket.id = this.handler.id(socket);
     } catch (cause) {
-      this.log.error("connect callback threw; connection refused", { ...fields, cause });
+      this.log.error("connect or id callback threw; connection refused", { ...fields, cause });
       return refusal(500, "ERR_CONNECT_CRASHED", "connect failed");
     }
-    const type = result !== null && typeof result === "object" ? (result as { type?: string }).type : undefined;
-    if (result === true || result === undefined || type === "ok") {
-      return { ok: true, serializer, open: (sink) => this.open(socket, sink) };
-    }
+    if (accepted(result)) return { ok: true, serializer, open: (sink) => this.open(socket, sink) };
+    const type = (result as { type?: string } | null)?.type;
     if (type === "refuse") {
       const r = result as { status: number; reason: string };
       return refusal(r.status, "ERR_REFUSED", r.reason);
@@ -73,6 +71,10 @@ export class SocketHost implements TransportHost {
     const reason = type === "error" ? (result as { response: unknown }).response : undefined;
     return refusal(403, "ERR_REFUSED", typeof reason === "string" ? reason : "connection refused");
   }
+}
+
+function accepted(result: unknown): boolean {
+  return result === true || result === undefined || (result !== null && typeof result === "object" && (result as { type?: string }).type === "ok");
 }
 
 function connectInfo(transport: string, request: ConnectRequest): ConnectInfo {
