@@ -10,14 +10,24 @@ const v1Codec = {
   decode: (raw: string, callback: (decoded: unknown) => void) => callback(JSON.parse(raw)),
 };
 
-export function phoenixSocket(baseUrl: string, vsn: Vsn, options: Record<string, unknown> = {}): Socket {
+/**
+ * A client codec as `@fawkes/msgpack/client` and `@fawkes/protobuf/client` export it: the
+ * vsn it speaks, and its encode/decode (absent: phoenix's own JSON codec under that vsn).
+ */
+export interface ClientCodec {
+  readonly vsn: string;
+  readonly encode?: unknown;
+  readonly decode?: unknown;
+}
+
+/** A phoenix client (not yet connected) for `<baseUrl>/socket`, speaking JSON at `vsn` or the given codec. */
+export function phoenixSocket(baseUrl: string, codec: Vsn | ClientCodec, options: Record<string, unknown> = {}): Socket {
   const socket = new Socket(`${baseUrl.replace(/^http/, "ws")}/socket`, {
     transport: WebSocket as never,
-    vsn,
     reconnectAfterMs: () => 50,
     rejoinAfterMs: () => 50,
     timeout: 3000,
-    ...(vsn === "1.0.0" ? v1Codec : {}),
+    ...(typeof codec !== "string" ? codec : { vsn: codec, ...(codec === "1.0.0" ? v1Codec : {}) }),
     ...options,
   } as never);
   return socket;
