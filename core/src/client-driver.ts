@@ -41,3 +41,51 @@ export interface ClientConnectOptions {
 export interface ClientDriver {
   connect(options: ClientConnectOptions): Promise<ClientConnectOutcome>;
 }
+
+/**
+ * The inbound side of a {@link ClientConnection}: frames queue in arrival order
+ * and `receive` takes the next one, waiting up to a timeout. A driver calls
+ * `push` for each frame from the server and `end` once the connection is gone.
+ */
+export class FrameInbox {
+  private readonly frames: Frame[] = [];
+  private readonly waiters: { resolve(frame: Frame): void; reject(error: Error): void }[] = [];
+  private endedWith: string | undefined;
+
+  /** True once `end` was called. */
+  get ended(): boolean {
+    return this.endedWith !== undefined;
+  }
+
+  push(frame: Frame): void {
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) waiter.resolve(frame);
+    else this.frames.push(frame);
+  }
+
+  /** No more frames: pending and later `receive`s reject once the queue is empty. */
+  end(why = "connection closed"): void {
+    if (this.endedWith !== undefined) return;
+    this.endedWith = why;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(why));
+  }
+
+  /** The next frame; rejects after `timeoutMs`, or at once when ended with nothing queued. */
+  receive(timeoutMs = 2000): Promise<Frame> {
+    const next = this.frames.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.endedWith !== undefined) return Promise.reject(new Error(this.endedWith));
+    return new Promise<Frame>((resolve, reject) => {
+      const waiter = {
+        resolve: (frame: Frame) => { clearTimeout(timer); resolve(frame); },
+        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i !== -1) this.waiters.splice(i, 1);
+        reject(new Error(`no frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+}

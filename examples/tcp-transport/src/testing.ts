@@ -10,7 +10,7 @@
  * ```
  */
 import { connect as netConnect, type Socket } from "node:net";
-import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
 import { WireCloseCode, decodeAnswer, decodeLine, encodeClose, encodeFrame, type Handshake } from "./wire-format.js";
 
@@ -71,23 +71,18 @@ export function connectTcp(options: TcpConnectOptions): Promise<ClientConnectOut
   });
 }
 
-interface Waiter { resolve(frame: Frame): void; reject(error: Error): void }
-
 class TcpClientConnection implements ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  private readonly frames: Frame[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly inbox = new FrameInbox();
   private ending: { code: number; reason: string } | undefined;
-  private ended = false;
 
   constructor(private readonly socket: Socket, private readonly lines: LineSplitter) {
     socket.on("error", () => {}); // reported by "close"
     socket.on("data", (chunk: Buffer) => { lines.push(chunk); this.read(); });
     this.closed = new Promise((resolve) => {
       socket.on("close", () => {
-        this.ended = true;
         const info = this.ending ?? { code: WireCloseCode.Abnormal, reason: "connection lost" };
-        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`connection closed (${info.code})`));
+        this.inbox.end(`connection closed (${info.code})`);
         resolve(info);
       });
     });
@@ -99,24 +94,11 @@ class TcpClientConnection implements ClientConnection {
   }
 
   receive(timeoutMs = 2000): Promise<Frame> {
-    const next = this.frames.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    if (this.ended) return Promise.reject(new Error("connection closed"));
-    return new Promise<Frame>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: (frame) => { clearTimeout(timer); resolve(frame); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.inbox.receive(timeoutMs);
   }
 
   async close(): Promise<void> {
-    if (this.ended) return;
+    if (this.inbox.ended) return;
     if (this.ending === undefined) {
       this.ending = { code: 1000, reason: "" };
       this.socket.end(encodeClose(1000, ""));
@@ -142,8 +124,6 @@ class TcpClientConnection implements ClientConnection {
   }
 
   private deliver(frame: Frame): void {
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) waiter.resolve(frame);
-    else this.frames.push(frame);
+    this.inbox.push(frame);
   }
 }

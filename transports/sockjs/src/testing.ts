@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import SockJS from "sockjs-client";
-import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
 import { addSessionHeaders } from "./node-request-headers.js";
 
@@ -100,8 +100,7 @@ function connectSockJS(request: ClientConnectOptions, options: SockJSClientDrive
 
 class SockJSClientConnection implements ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  private readonly frames: Frame[] = [];
-  private readonly waiters: { resolve(frame: Frame): void; reject(error: Error): void }[] = [];
+  private readonly inbox = new FrameInbox();
   private resolveClosed!: (info: { code: number | undefined; reason: string }) => void;
   private isClosed = false;
 
@@ -115,20 +114,7 @@ class SockJSClientConnection implements ClientConnection {
   }
 
   receive(timeoutMs = 2000): Promise<Frame> {
-    const next = this.frames.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    if (this.isClosed) return Promise.reject(new Error("connection closed"));
-    return new Promise<Frame>((resolve, reject) => {
-      const waiter = {
-        resolve: (frame: Frame) => { clearTimeout(timer); resolve(frame); },
-        reject: (error: Error) => { clearTimeout(timer); reject(error); },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.inbox.receive(timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -139,17 +125,14 @@ class SockJSClientConnection implements ClientConnection {
   /** @internal */
   push(data: unknown): void {
     if (typeof data !== "string") return;
-    const frame: Frame = { opcode: "text", data };
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) waiter.resolve(frame);
-    else this.frames.push(frame);
+    this.inbox.push({ opcode: "text", data });
   }
 
   /** @internal */
   ended(code: number, reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("connection closed"));
+    this.inbox.end();
     this.resolveClosed({ code, reason });
   }
 }

@@ -11,7 +11,7 @@
  * ```
  */
 import { WebSocket } from "ws";
-import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { AUTH_TOKEN_PREFIX } from "./subprotocol-offer.js";
 
 // The driver contract lives in core; re-exported for convenience.
@@ -43,25 +43,18 @@ export const websocketClientDriver: ClientDriver = {
   },
 };
 
-interface Waiter { resolve(frame: Frame): void; reject(error: Error): void }
-
 class WsClientConnection implements ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
-  private readonly frames: Frame[] = [];
-  private readonly waiters: Waiter[] = [];
-  private ended = false;
+  private readonly inbox = new FrameInbox();
 
   constructor(private readonly ws: WebSocket) {
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       const frame: Frame = isBinary ? { opcode: "binary", data: new Uint8Array(data) } : { opcode: "text", data: data.toString("utf8") };
-      const waiter = this.waiters.shift();
-      if (waiter !== undefined) waiter.resolve(frame);
-      else this.frames.push(frame);
+      this.inbox.push(frame);
     });
     this.closed = new Promise((resolve) => {
       ws.on("close", (code: number, reason: Buffer) => {
-        this.ended = true;
-        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`connection closed (${code})`));
+        this.inbox.end(`connection closed (${code})`);
         resolve({ code, reason: reason.toString("utf8") });
       });
     });
@@ -72,25 +65,11 @@ class WsClientConnection implements ClientConnection {
   }
 
   receive(timeoutMs = 2000): Promise<Frame> {
-    const next = this.frames.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    if (this.ended) return Promise.reject(new Error("connection closed"));
-    return new Promise<Frame>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: (frame) => { clearTimeout(timer); resolve(frame); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      };
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i !== -1) this.waiters.splice(i, 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.inbox.receive(timeoutMs);
   }
 
   async close(): Promise<void> {
-    if (!this.ended) {
+    if (!this.inbox.ended) {
       this.ws.close(1000);
       const timer = setTimeout(() => this.ws.terminate(), 2000);
       await this.closed;
