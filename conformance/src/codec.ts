@@ -38,14 +38,9 @@ export interface ClientCodec {
   decode(frame: Frame): ServerMessage;
 }
 
-/** A message as the official `phoenix` client's serializers see it. */
-export interface PhoenixClientMessage {
-  join_ref: string | null;
-  ref: string | null;
-  topic: string;
-  event: string;
-  payload: unknown;
-}
+/** A message as the official `phoenix` client's serializers see it (the core contract). */
+export type { PhoenixClientMessage } from "@fawkes/core";
+import type { PhoenixClientMessage } from "@fawkes/core";
 
 /** The shape of a `phoenix` client serializer (`Socket` option `encode`/`decode`). */
 export interface PhoenixClientSerializer {

@@ -39,5 +39,6 @@ export type {
   ConnectRequest, ConnectDecision, ConnectAcceptance, ConnectRefusal, ConnectionSink, ConnectionPort, Logger,
 } from "./transport.js";
 export { originChecker, type CheckOrigin } from "./origin.js";
+export type { PhoenixClientMessage, PhoenixCodec } from "./phoenix-codec.js";
 export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver } from "./client-driver.js";
 export { parseParams, type Params, type ParamValue } from "./params.js";

@@ -18,35 +18,19 @@
  */
 import { CodecError } from "./codec-error.js";
 import { EnvelopeCodec, type Envelope, type EnvelopeOptions } from "./envelope.js";
+import type { PhoenixClientMessage, PhoenixCodec } from "@fawkes/core";
 import { PROTOBUF_VSN } from "./vsn.js";
 
 export { CodecError } from "./codec-error.js";
 export { PROTOBUF_VSN } from "./vsn.js";
 export type { ProtobufTypes } from "./typed-payloads.js";
 
+// The phoenix-client codec contract lives in core (types only, erased in the build).
+export type { PhoenixCodec } from "@fawkes/core";
 /** A message as the phoenix client hands it to `encode` and expects it from `decode`. */
-export interface PhoenixMessage {
-  /** Absent (as on the client's heartbeats) is read as null when encoding. */
-  readonly join_ref: string | null;
-  readonly ref: string | null;
-  readonly topic: string;
-  readonly event: string;
-  readonly payload: unknown;
-}
-
+export type PhoenixMessage = PhoenixClientMessage;
 /** Encoded frame bytes, as handed to `WebSocket.send`. */
 export type EncodedFrame = Uint8Array;
-
-/** The three `Socket` options a codec supplies: spread it into `new Socket(url, {...})`. */
-export interface PhoenixCodec {
-  readonly vsn: string;
-  /**
-   * Encode a {@link PhoenixMessage} (typed `object` so the codec fits `@types/phoenix`'s
-   * `SocketConnectOption`); throws `CodecError` `ERR_UNENCODABLE` for anything else.
-   */
-  encode(message: object, callback: (encoded: EncodedFrame) => void): void;
-  decode(raw: ArrayBuffer | ArrayBufferView | string, callback: (message: PhoenixMessage) => void): void;
-}
 
 /** Options of {@link protobufCodec}: the server's `types` and `maxDepth`, plus client-only ones. */
 export interface ProtobufCodecOptions extends EnvelopeOptions {
