@@ -41,4 +41,8 @@ export type {
 export { originChecker, type CheckOrigin } from "./origin.js";
 export type { PhoenixClientMessage, PhoenixCodec } from "./phoenix-codec.js";
 export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver } from "./client-driver.js";
+export {
+  guarded, truncateCloseReason, resolveBackpressure, SlowConsumerWatch, MAX_CLOSE_REASON_BYTES, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS,
+  type BackpressureOptions, type Backpressure,
+} from "./transport-safety.js";
 export { parseParams, type Params, type ParamValue } from "./params.js";
