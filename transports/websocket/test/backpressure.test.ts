@@ -1,0 +1,92 @@
+// The slow-consumer policy on WebSocket: a burst passes the soft limit for fast
+// readers too and must not cut them off; a reader that stays behind is cut off
+// after the grace period, and one past the hard ceiling at once.
+import test from "ava";
+import { WebSocket } from "ws";
+import { websocket } from "@fawkes/websocket";
+import { call, eventually, open, startServer, type TestServer } from "./helpers.js";
+
+const heartbeat = (ref: string) => [null, ref, "phoenix", "heartbeat", {}];
+const MiB = 1024 * 1024;
+
+interface Subscriber { ws: WebSocket; received: number[]; closed: Promise<{ code: number; reason: string }> }
+
+/** A raw ws client joined to `topic`; records the `i` of every `b` broadcast it reads. */
+async function subscriber(t: { teardown(fn: () => void): void }, server: TestServer, topic: string): Promise<Subscriber> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`);
+  t.teardown(() => ws.terminate());
+  ws.on("error", () => {});
+  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  ws.send(JSON.stringify(["1", "1", topic, "phx_join", {}]));
+  await new Promise((resolve) => ws.once("message", resolve)); // the join reply
+  const received: number[] = [];
+  ws.on("message", (data: Buffer) => {
+    const message = JSON.parse(data.toString()) as [unknown, unknown, string, string, { i: number }];
+    if (message[3] === "b") received.push(message[4].i);
+  });
+  return { ws, received, closed };
+}
+
+/** `count` broadcasts of `size` bytes each to `topic`, all in this tick. */
+function burst(server: TestServer, topic: string, count: number, size: number): void {
+  const body = "x".repeat(size);
+  for (let i = 0; i < count; i++) server.endpoint.broadcast(topic, "b", { i, body });
+}
+
+test("a 6 MiB burst in one tick: fast readers get all of it and stay; a paused reader is cut off with 1008 ERR_SLOW_CONSUMER after the grace period", async (t) => {
+  const grace = 400;
+  const server = await startServer(t, { websocket: websocket({ slowConsumerGraceMs: grace }) }); // default 4 MiB soft, 16 MiB hard
+  const fast = [await subscriber(t, server, "room:burst"), await subscriber(t, server, "room:burst"), await subscriber(t, server, "room:burst")];
+  const paused = await subscriber(t, server, "room:burst");
+  paused.ws.pause();
+  const count = 96;
+  const started = Date.now();
+  burst(server, "room:burst", count, 64 * 1024); // 6 MiB to each subscriber, above the soft limit for every one of them
+  const everything = Array.from({ length: count }, (_, i) => i);
+  t.true(await eventually(() => fast.every((f) => f.received.length === count), 10_000), "every fast reader got the whole burst");
+  for (const f of fast) t.deepEqual(f.received, everything);
+  t.true(await eventually(() => server.endpoint.connectionCount === 3, 10_000), "the paused reader was cut off");
+  t.true(Date.now() - started >= grace, "not before the grace period");
+  for (const [n, f] of fast.entries()) {
+    t.is(f.ws.readyState, WebSocket.OPEN);
+    f.ws.send(JSON.stringify(heartbeat(`hb${n}`)));
+  }
+  paused.ws.resume();
+  const { code, reason } = await paused.closed;
+  t.is(code, 1008);
+  t.is(reason, "ERR_SLOW_CONSUMER");
+  t.is(server.endpoint.connectionCount, 3, "the fast readers are still connected");
+});
+
+test("passing hardMaxBufferedBytes cuts a connection off at once, without waiting for the grace period", async (t) => {
+  const server = await startServer(t, { websocket: websocket({ maxBufferedBytes: 256 * 1024, hardMaxBufferedBytes: MiB, slowConsumerGraceMs: 60_000 }) });
+  const bystander = await open(t, server);
+  const paused = await subscriber(t, server, "room:hard");
+  paused.ws.pause();
+  const started = Date.now();
+  burst(server, "room:hard", 32, 64 * 1024); // 2 MiB in one tick, twice the ceiling
+  t.true(await eventually(() => server.endpoint.connectionCount === 1, 5000), "cut off");
+  t.true(Date.now() - started < 30_000, "long before the 60 s grace period");
+  paused.ws.resume();
+  const { code, reason } = await paused.closed;
+  t.is(code, 1008);
+  t.is(reason, "ERR_SLOW_CONSUMER");
+  t.true(paused.received.length < 32, `writes stopped at the ceiling (${paused.received.length} of 32 frames reached the client)`);
+  t.deepEqual((await call(bystander, heartbeat("after")))[1], "after");
+});
+
+test("a reader that falls below the soft limit within the grace period is not cut off", async (t) => {
+  const server = await startServer(t, { websocket: websocket({ maxBufferedBytes: 512 * 1024, slowConsumerGraceMs: 1000 }) });
+  const reader = await subscriber(t, server, "room:late");
+  reader.ws.pause();
+  burst(server, "room:late", 24, 64 * 1024); // 1.5 MiB: above the soft limit, below the 2 MiB ceiling
+  await new Promise((r) => setTimeout(r, 200)); // well inside the grace period: the reader catches up then
+  reader.ws.resume();
+  t.true(await eventually(() => reader.received.length === 24, 5000));
+  // Past the grace period it is still connected and served.
+  await new Promise((r) => setTimeout(r, 1200));
+  t.is(server.endpoint.connectionCount, 1);
+  burst(server, "room:late", 1, 10);
+  t.true(await eventually(() => reader.received.length === 25, 2000));
+});
