@@ -281,3 +281,16 @@ test("configuration: back-pressure options are checked as on every transport", (
   }
   t.notThrows(() => longpoll({ maxBufferedBytes: 1024, hardMaxBufferedBytes: 1024, slowConsumerGraceMs: 1, maxBufferedMessages: 1 }));
 });
+
+test("a frame the serializer cannot read ends only that session: the POST answers 200, the next poll 410", async (t) => {
+  const s = await start();
+  t.teardown(() => s.endpoint.close());
+  const bad = await open(s.url);
+  const other = await open(s.url);
+  await post(s.url, bad, [join("room:bad")]);
+  t.deepEqual((await post(s.url, bad, ["[not json"])).body, { status: 200 });
+  t.true(await until(() => s.record.terminations.includes("room:bad:closed")));
+  t.deepEqual((await poll(s.url, bad)).body, { status: 410 });
+  t.deepEqual((await post(s.url, other, [[null, "1", "phoenix", "heartbeat", {}]])).body, { status: 200 });
+  t.deepEqual(await collect(s.url, other, 1), [[null, "1", "phoenix", "phx_reply", { status: "ok", response: {} }]]);
+});
