@@ -33,8 +33,10 @@ const OPEN = 1;
  *
  * Back-pressure is core's {@link SlowConsumerWatch} over `ws.bufferedAmount` (bytes
  * in the TCP socket's buffer, corked ones included, plus ws's own queue). Below
- * `maxBufferedBytes` a send costs two property reads and a comparison: the watch
- * (and its timer) only exists once a connection first went above.
+ * `maxBufferedBytes` a send costs a few property reads and a comparison: the watch
+ * (and its timer) only exists from a send that found the output above the soft
+ * limit until a send that finds it below again, so the grace period counts time
+ * spent above the limit without a break, as a poll's drain does on LongPoll.
  */
 export class WebSocketConnection implements ConnectionSink, IdleTracked {
   idleSweeps = 0;
@@ -108,12 +110,14 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
       // The same sum as ws.bufferedAmount, without the getter's indirections.
       const queued = socket.writableLength + sender._bufferedBytes;
       if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
+      else if (this.watch !== undefined) this.caughtUp();
       return;
     }
     if (ws.readyState !== OPEN) return;
     ws.send(frame.data, { binary: frame.opcode === "binary" });
     const queued = ws.bufferedAmount;
     if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
+    else if (this.watch !== undefined) this.caughtUp();
   }
 
   close(code: number, reason: string): void {
@@ -152,6 +156,12 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
     (this.watch ??= new SlowConsumerWatch(limits, () => this.ws.bufferedAmount, () => this.slowConsumer())).check();
     // The rest of this tick's fan-out must not grow the buffer past the ceiling.
     if (queued > limits.hardMaxBufferedBytes) this.stalled = true;
+  }
+
+  /** Output was seen below the soft limit again: a later rise starts a fresh grace period. */
+  private caughtUp(): void {
+    this.watch!.stop();
+    this.watch = undefined;
   }
 
   private slowConsumer(): void {

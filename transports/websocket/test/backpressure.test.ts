@@ -3,7 +3,10 @@
 // after the grace period, and one past the hard ceiling at once.
 import test from "ava";
 import { WebSocket } from "ws";
+import { silentLogger } from "@fawkes/core";
 import { websocket } from "@fawkes/websocket";
+import { WebSocketConnection } from "../dist/websocket-connection.js";
+import { CorkBatch, WireFrames } from "../dist/wire-frames.js";
 import { call, eventually, open, startServer, type TestServer } from "./helpers.js";
 
 const heartbeat = (ref: string) => [null, ref, "phoenix", "heartbeat", {}];
@@ -92,4 +95,57 @@ test("a reader that falls below the soft limit within the grace period is not cu
   t.is(server.endpoint.connectionCount, 1);
   burst(server, "room:late", 1, 10);
   t.true(await eventually(() => reader.received.length === 25, 2000));
+});
+
+/** A WebSocketConnection over a fake ws whose queued bytes the test sets. */
+function fakeConnection(limits: { maxBufferedBytes: number; hardMaxBufferedBytes: number; slowConsumerGraceMs: number }) {
+  const socket = { writableLength: 0, destroyed: false, write() { return true; }, cork() {}, uncork() {} };
+  const closes: { code: number; reason: string }[] = [];
+  const ws = {
+    readyState: 1, CLOSED: 3, _socket: socket, _sender: { _queue: [], _bufferedBytes: 0 },
+    get bufferedAmount() { return socket.writableLength; },
+    close(code: number, reason: string) { closes.push({ code, reason }); this.readyState = 2; },
+    terminate() {}, on() {},
+  };
+  const context = { wire: new WireFrames(), corks: new CorkBatch(silentLogger), compress: false, backpressure: limits, log: silentLogger, name: "websocket", forget() {} };
+  const connection = new WebSocketConnection(ws as never, context);
+  connection.bind({ receive() {}, closed() {} } as never);
+  const frame = { opcode: "text", data: "x" } as const;
+  return { socket, closes, send: () => connection.send(frame) };
+}
+
+test("the grace period counts time above the soft limit without a break: output seen below it in between starts a fresh one", async (t) => {
+  const fake = fakeConnection({ maxBufferedBytes: 100, hardMaxBufferedBytes: 1000, slowConsumerGraceMs: 100 });
+  const at = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Timers fire in the order they are due, however late: the steps below cannot reorder.
+  fake.socket.writableLength = 200;
+  fake.send(); // above: a grace period starts, due at +100
+  await at(50);
+  fake.socket.writableLength = 0;
+  fake.send(); // below: the client caught up
+  await at(10);
+  fake.socket.writableLength = 200;
+  fake.send(); // above again: a fresh grace period, due at about +160
+  await at(50); // about +110, after the first grace period would have ended
+  t.deepEqual(fake.closes, [], "not cut off by the first grace period");
+  await at(100);
+  t.deepEqual(fake.closes, [{ code: 1008, reason: "ERR_SLOW_CONSUMER" }], "cut off when the second one ends above the limit");
+});
+
+test.serial("below the soft limit a send starts no timer", (t) => {
+  const fake = fakeConnection({ maxBufferedBytes: 100, hardMaxBufferedBytes: 1000, slowConsumerGraceMs: 10 });
+  const original = globalThis.setTimeout;
+  let started = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => { started++; return original(...args); }) as typeof setTimeout;
+  try {
+    fake.socket.writableLength = 100;
+    for (let i = 0; i < 1000; i++) fake.send();
+    t.is(started, 0);
+    fake.socket.writableLength = 101;
+    fake.send();
+    fake.send();
+    t.is(started, 1, "the first send above the limit starts one, the next reuses it");
+  } finally {
+    globalThis.setTimeout = original;
+  }
 });
