@@ -3,7 +3,7 @@ import { connect as connectRaw } from "node:net";
 import { WebSocket } from "ws";
 import { websocket } from "@fawkes/websocket";
 import { websocketClientDriver } from "@fawkes/websocket/testing";
-import { call, open, rawRequest, startServer, upgradeRequest } from "./helpers.js";
+import { call, eventually, open, rawRequest, startServer, upgradeRequest } from "./helpers.js";
 
 // "a~~~>??b" in both base64 alphabets, unpadded as the phoenix client sends it.
 const TOKEN = "a~~~>??b";
@@ -158,8 +158,9 @@ test("a client that leaves during a slow connect does not crash the server", asy
   const server = await startServer(t, { websocket: websocket() });
   const gone = connectRaw(server.port);
   gone.write(upgradeRequest("/socket/websocket?vsn=2.0.0&slow=100"));
-  await new Promise((r) => setTimeout(r, 20));
+  t.true(await eventually(() => server.seen.length === 1), "connect started");
   gone.resetAndDestroy();
+  // connect's 100 ms timer was set before this one, so it (and what follows it) runs first.
   await new Promise((r) => setTimeout(r, 150));
   t.is(server.seen.length, 1);
   t.is(server.endpoint.connectionCount, 0);
