@@ -221,7 +221,7 @@ function onClose(this: Tagged, code: number, reason: Buffer): void {
 /**
  * The close code to hand `ws`, which throws for any code a close frame may not
  * carry (RFC 6455 7.4: 1000-1014 but 1004, 1005, 1006; 3000-4999). Every code
- * Fawkes sends (1000, 1001, 1003, 1007, 1008, 1009, 1011, 1012, 4xxx) passes
+ * Fawkes sends (1000, 1001, 1007, 1008, 1009, 1011, 1012, 4xxx) passes
  * unchanged; anything else becomes 1011.
  */
 export function wsCloseCode(code: number): number {
