@@ -1,10 +1,11 @@
 import { ChannelServer, type JoinOutcome } from "./channel-server.js";
 import { ChannelTable } from "./channel-table.js";
 import { CloseCode, FawkesError } from "./errors.js";
-import type { Broadcast, Frame, Message, Outbound, Serializer } from "./serializer.js";
+import type { Frame, Message, Outbound, Serializer } from "./serializer.js";
 import type { ConnectionPort, ConnectionSink, Logger } from "./transport.js";
 import type { PubSub, Subscriber } from "./pubsub.js";
 import type { Socket } from "./socket.js";
+import { isReservedTopic } from "./reserved-topics.js";
 
 /** What a connection needs from its endpoint. */
 export interface ConnectionRuntime {
@@ -18,16 +19,20 @@ export interface ConnectionRuntime {
  * order, answers heartbeats, routes join/leave/events to channels (after the
  * protocol table in DESIGN.md section 3), and encodes what goes back.
  */
-export class Connection implements ConnectionPort, Subscriber {
+export class Connection implements ConnectionPort {
   readonly serializer: Serializer;
   private readonly channels = new ChannelTable();
   /** Messages that arrived while a join was running; null when none is. */
   private pending: Message[] | null = null;
   private open = true;
+  /** Subscribed to the socket id topic: a `disconnect` broadcast there closes this connection. */
+  private readonly idSubscriber: Subscriber = {
+    deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); },
+  };
 
   constructor(readonly socket: Socket, private readonly sink: ConnectionSink, private readonly runtime: ConnectionRuntime) {
     this.serializer = socket.serializer;
-    if (socket.id !== null) runtime.pubsub.subscribe(socket.id, this);
+    if (socket.id !== null) runtime.pubsub.subscribe(socket.id, this.idSubscriber);
   }
 
   get pubsub(): PubSub { return this.runtime.pubsub; }
@@ -58,12 +63,6 @@ export class Connection implements ConnectionPort, Subscriber {
 
   closed(_info: { code?: number | undefined; reason: string }): void {
     this.shutdown();
-  }
-
-  // Subscriber: the socket id topic
-
-  deliver(broadcast: Broadcast): void {
-    if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect");
   }
 
   /** Close from the server side; channels terminate with reason `closed`. */
@@ -151,7 +150,8 @@ export class Connection implements ConnectionPort, Subscriber {
       existing.shutdown("duplicate_join");
     }
     const replaced = existing?.joinRef;
-    const route = this.socket.handler.router.match(message.topic);
+    // Reserved topics carry node-to-node traffic: never joinable, whatever the routes say.
+    const route = isReservedTopic(message.topic) ? undefined : this.socket.handler.router.match(message.topic);
     if (route === undefined || (route.via !== undefined && !route.via.has(this.socket.transportName))) {
       this.reply(message, null, "error", { reason: "unmatched topic" });
       this.closeReplaced(message.topic, existing, replaced);
@@ -207,7 +207,7 @@ export class Connection implements ConnectionPort, Subscriber {
     if (!this.open) return;
     this.open = false;
     this.pending = null;
-    if (this.socket.id !== null) this.runtime.pubsub.unsubscribe(this.socket.id, this);
+    if (this.socket.id !== null) this.runtime.pubsub.unsubscribe(this.socket.id, this.idSubscriber);
     for (const server of this.channels.values()) server.shutdown("closed");
     this.channels.clear();
     this.runtime.forget(this);

@@ -99,6 +99,7 @@ export class Endpoint {
         this.mounted.push({ path: host.path, instance: transport.attach({ server, host }) });
       }
     }
+    this.pubsub.validateWith([...this.sockets.values()][0]?.serializers[0]);
     this.started = this.pubsub.start(this.node);
     return this.started;
   }

@@ -33,6 +33,8 @@ export {
 export { ChannelRouter, type Route } from "./router.js";
 export { PubSub, FastlaneCache, type PubSubAdapter, type Subscriber } from "./pubsub.js";
 export { FawkesError, SerializerError, CloseCode } from "./errors.js";
+export { RESERVED_TOPIC_PREFIX, isReservedTopic } from "./reserved-topics.js";
+export { relayTopic, type NodeRelay, type RelayHandler } from "./node-relay.js";
 export { isReply, vsnMatches, negotiateSerializer, type Frame, type Message, type Reply, type Broadcast, type Outbound, type Serializer } from "./serializer.js";
 export type {
   Transport, TransportCapabilities, TransportContext, TransportHost, TransportInstance,

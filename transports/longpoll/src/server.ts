@@ -31,7 +31,7 @@ export class LongPollServer implements TransportInstance {
     if (options.generatedSecret) {
       this.host.log.warn("longpoll: no `secret` configured; using a random per-process secret (sessions cannot move between processes)", { path: this.host.path });
     }
-    this.relay = new SessionRelay(this.host.pubsub, this.node, (sid) => this.sessions.get(sid), this.host.log);
+    this.relay = new SessionRelay(this.host.relay, this.node, (sid) => this.sessions.get(sid), this.host.log);
     this.relay.start();
   }
 
