@@ -6,6 +6,7 @@ import type { ConnectionPort, ConnectionSink, Logger } from "./transport.js";
 import type { PubSub, Subscriber } from "./pubsub.js";
 import type { Socket } from "./socket.js";
 import { isReservedTopic } from "./reserved-topics.js";
+import { RateLimiter, type RateDecision } from "./rate-limit.js";
 
 /** What a connection needs from its endpoint. */
 export interface ConnectionRuntime {
@@ -25,6 +26,8 @@ export class Connection implements ConnectionPort {
   /** Messages that arrived while a join was running; null when none is. */
   private pending: Message[] | null = null;
   private open = true;
+  private readonly messageLimiter: RateLimiter | undefined;
+  private joinLimiter: RateLimiter | undefined;
   /** Subscribed to the socket id topic: a `disconnect` broadcast there closes this connection. */
   private readonly idSubscriber: Subscriber = {
     deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); },
@@ -32,6 +35,8 @@ export class Connection implements ConnectionPort {
 
   constructor(readonly socket: Socket, private readonly sink: ConnectionSink, private readonly runtime: ConnectionRuntime) {
     this.serializer = socket.serializer;
+    const rate = socket.handler.messageRate;
+    this.messageLimiter = rate === false ? undefined : new RateLimiter(rate);
     if (socket.id !== null) runtime.pubsub.subscribe(socket.id, this.idSubscriber);
   }
 
@@ -52,6 +57,8 @@ export class Connection implements ConnectionPort {
       this.close(cause instanceof FawkesError && cause.closeCode !== undefined ? cause.closeCode : CloseCode.InvalidPayload, code);
       return;
     }
+    const rate = this.rateCheck(message);
+    if (rate !== "ok") { this.rateLimited(message, rate); return; }
     if (this.pending !== null) {
       if (this.pending.length >= this.socket.handler.maxQueuedMessages) { this.flooded(); return; }
       this.pending.push(message);
@@ -94,6 +101,29 @@ export class Connection implements ConnectionPort {
   }
 
   // internals
+
+  private rateCheck(message: Message): RateDecision {
+    const decision = this.messageLimiter?.take() ?? "ok";
+    if (decision !== "ok" || message.event !== "phx_join") return decision;
+    const joins = this.socket.handler.joinRate;
+    if (joins === false) return "ok";
+    return (this.joinLimiter ??= new RateLimiter(joins)).take();
+  }
+
+  /** Over a rate limit: an error reply, or (kept going) a close with 1008 `ERR_RATE_LIMITED`. */
+  private rateLimited(message: Message, decision: RateDecision): void {
+    if (decision === "exceeded") {
+      this.log.warn("closing a connection that kept going over its rate limit", { code: "ERR_RATE_LIMITED", transport: this.socket.transportName, event: message.event });
+      this.close(CloseCode.PolicyViolation, "ERR_RATE_LIMITED");
+      return;
+    }
+    try {
+      this.reply(message, message.joinRef, "error", { reason: "rate limited" });
+    } catch (cause) {
+      this.log.error("closing connection after an internal error", { topic: message.topic, cause });
+      this.close(CloseCode.InternalError, "ERR_INTERNAL");
+    }
+  }
 
   private hold(wait: Promise<void>): void {
     this.pending ??= [];

@@ -22,7 +22,8 @@
  * ```
  */
 export { Endpoint, silentLogger, type EndpointOptions } from "./endpoint.js";
-export { SocketHandler, defineSocket, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { SocketHandler, defineSocket, DEFAULT_MESSAGE_RATE, DEFAULT_JOIN_RATE, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { RateLimiter, type RateLimit, type RateDecision } from "./rate-limit.js";
 export { Socket, ChannelSocket, SocketRef, type Assigns } from "./socket.js";
 export { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";
 export {
