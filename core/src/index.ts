@@ -23,6 +23,8 @@
  */
 export { Endpoint, silentLogger, type EndpointOptions } from "./endpoint.js";
 export { SocketHandler, defineSocket, DEFAULT_MESSAGE_RATE, DEFAULT_JOIN_RATE, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { Admission, DEFAULT_MAX_CONNECTIONS, DEFAULT_CONNECT_RATE, type AdmissionOptions } from "./admission.js";
+export { DEFAULT_DRAIN, type DrainOptions, type DrainPlan } from "./drain.js";
 export { RateLimiter, type RateLimit, type RateDecision } from "./rate-limit.js";
 export { Socket, ChannelSocket, SocketRef, type Assigns } from "./socket.js";
 export { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";

@@ -38,6 +38,20 @@ export class SocketHost implements TransportHost {
   }
 
   async connect(request: ConnectRequest): Promise<ConnectDecision> {
+    const admitted = this.endpoint.admission.admit();
+    if (typeof admitted !== "function") {
+      this.log.debug("connection refused by admission control", { transport: this.name, code: admitted.code });
+      return admitted;
+    }
+    try {
+      return await this.decide(request);
+    } finally {
+      admitted();
+    }
+  }
+
+  /** Origin, serializer, the user's connect, in that order. */
+  private async decide(request: ConnectRequest): Promise<ConnectDecision> {
     const fields = { transport: this.name, path: this.path, peer: request.remoteAddress };
     if (!this.originAllowed(request.headers)) {
       this.log.warn("connection refused: origin not allowed", { ...fields, origin: request.headers.origin });
