@@ -10,7 +10,13 @@ import { websocket } from "@fawkes/websocket";
 import { websocketClientDriver, type ClientConnection } from "@fawkes/websocket/testing";
 
 async function serve(t: ExecutionContext, options: EndpointOptions = {}, messageRate?: RateLimit): Promise<{ url: string; endpoint: Endpoint }> {
-  const socket = defineSocket({ serializers: [jsonV2], checkOrigin: false, ...(messageRate === undefined ? {} : { messageRate }) })
+  const socket = defineSocket({
+    serializers: [jsonV2],
+    checkOrigin: false,
+    ...(messageRate === undefined ? {} : { messageRate }),
+    connect(params, s) { if (typeof params.id === "string") s.assign("id", params.id); return true; },
+    id: (s) => (typeof s.assigns.id === "string" ? s.assigns.id : null),
+  })
     .transport("websocket", websocket())
     .transport("longpoll", longpoll({ secret: "limits-on-the-wire-secret-0123456789" }))
     .channel("room:*", { join: () => ok() });
@@ -99,4 +105,21 @@ test("drain over WebSocket: clients see 1012, in batches, and new upgrades get 5
   for (const info of await Promise.all(closes)) t.deepEqual(info, { code: 1012, reason: "draining" });
   closedAt.sort((a, b) => a - b);
   t.true(closedAt[3]! >= 200, `the second batch waited an interval: ${closedAt.join(", ")}`);
+});
+
+test("the official LongPoll client, refused by a full node, retries with its reconnect backoff and gets in once a slot frees", async (t) => {
+  const { Socket, LongPoll } = await import("phoenix");
+  const { url, endpoint } = await serve(t, { maxConnections: 1 });
+  const holder = await httpJson("GET", `${url}/socket/longpoll?vsn=2.0.0&id=holder`);
+  t.is(holder.body?.status, 410);
+  const tries: number[] = [];
+  const socket = new Socket(`${url}/socket`, { transport: LongPoll, reconnectAfterMs: (n: number) => { tries.push(n); return 30; }, timeout: 3000 });
+  t.teardown(() => socket.disconnect());
+  const opened = new Promise<void>((resolve) => socket.onOpen(() => resolve()));
+  socket.connect();
+  for (let i = 0; i < 300 && tries.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(tries.length >= 3, `the client kept retrying (${tries.length} tries)`);
+  endpoint.broadcast("holder", "disconnect", {}); // frees the slot
+  await opened;
+  t.is(endpoint.connectionCount, 1, "the client holds the freed slot");
 });
