@@ -30,7 +30,7 @@ export class RateLimiter {
   private debt = 0;
   private last: number;
 
-  constructor(private readonly limit: RateLimit, private readonly now: () => number = performance.now.bind(performance)) {
+  constructor(private readonly limit: RateLimit, private readonly now: () => number = monotonicMs) {
     this.tokens = limit.burst;
     this.last = now();
   }
@@ -50,6 +50,11 @@ export class RateLimiter {
     this.debt += 1;
     return this.debt > this.limit.burst ? "exceeded" : "refused";
   }
+}
+
+/** Milliseconds on a monotonic clock; one shared function, not one per limiter. */
+function monotonicMs(): number {
+  return performance.now();
 }
 
 /** `limit` checked, `false` (no limit) passed through, `undefined` replaced by `fallback`; throws `ERR_BAD_OPTION`. */

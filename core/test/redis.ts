@@ -4,6 +4,11 @@
 import test, { type ExecutionContext } from "ava";
 import { randomUUID } from "node:crypto";
 import { createConnection } from "node:net";
+import { Endpoint, defineSocket, ok, silentLogger, type ChannelSocket } from "@fawkes/core";
+import { jsonV2 } from "@fawkes/json";
+import { longpoll } from "@fawkes/longpoll";
+import { redisPubSub } from "@fawkes/redis";
+import { websocket } from "@fawkes/websocket";
 
 export const REDIS_URL = process.env.FAWKES_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -28,3 +33,21 @@ export function redisTest(title: string, fn: (t: ExecutionContext) => Promise<vo
 export function uniquePrefix(): string {
   return `fawkes-test:core:${randomUUID()}`;
 }
+
+const SECRET = "reserved-topics-test-secret-0123456789";
+
+/** A node on Redis serving WebSocket and LongPoll, with a `*` route that rebroadcasts every client event to its topic. */
+export async function redisNode(t: ExecutionContext, name: string, prefix: string): Promise<{ url: string; endpoint: Endpoint }> {
+  const socket = defineSocket({ serializers: [jsonV2], checkOrigin: false })
+    .transport("websocket", websocket())
+    .transport("longpoll", longpoll({ secret: SECRET, window: 2000 }))
+    .channel("*", {
+      join: (topic: string) => ok({ joined: topic }),
+      handleIn(event: string, payload: unknown, socket: ChannelSocket) { socket.broadcast(event, payload); return ok(); },
+    });
+  const endpoint = new Endpoint({ logger: silentLogger, node: name, pubsub: redisPubSub({ url: REDIS_URL, channelPrefix: prefix, logger: silentLogger }) }).socket("/socket", socket);
+  const port = await endpoint.listen(0, "127.0.0.1");
+  t.teardown(() => endpoint.close());
+  return { url: `http://127.0.0.1:${port}`, endpoint };
+}
+

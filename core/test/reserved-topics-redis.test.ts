@@ -2,31 +2,10 @@
 // route that rebroadcasts every client event: the LongPoll relay topic
 // (`phx:lp:<node>`, the node id readable in every session token) can be
 // neither joined nor written to, and the relay still works.
-import type { ExecutionContext } from "ava";
-import { Endpoint, defineSocket, ok, silentLogger, type ChannelSocket } from "@fawkes/core";
-import { jsonV2 } from "@fawkes/json";
-import { longpoll, relayTopic } from "@fawkes/longpoll";
+import { relayTopic } from "@fawkes/longpoll";
 import { httpJson } from "@fawkes/longpoll/testing";
-import { redisPubSub } from "@fawkes/redis";
-import { websocket } from "@fawkes/websocket";
 import { websocketClientDriver } from "@fawkes/websocket/testing";
-import { REDIS_URL, redisTest, uniquePrefix } from "./redis.js";
-
-const SECRET = "reserved-topics-test-secret-0123456789";
-
-async function node(t: ExecutionContext, name: string, prefix: string): Promise<{ url: string; endpoint: Endpoint }> {
-  const socket = defineSocket({ serializers: [jsonV2], checkOrigin: false })
-    .transport("websocket", websocket())
-    .transport("longpoll", longpoll({ secret: SECRET, window: 2000 }))
-    .channel("*", {
-      join: (topic: string) => ok({ joined: topic }),
-      handleIn(event: string, payload: unknown, socket: ChannelSocket) { socket.broadcast(event, payload); return ok(); },
-    });
-  const endpoint = new Endpoint({ logger: silentLogger, node: name, pubsub: redisPubSub({ url: REDIS_URL, channelPrefix: prefix, logger: silentLogger }) }).socket("/socket", socket);
-  const port = await endpoint.listen(0, "127.0.0.1");
-  t.teardown(() => endpoint.close());
-  return { url: `http://127.0.0.1:${port}`, endpoint };
-}
+import { redisNode as node, redisTest, uniquePrefix } from "./redis.js";
 
 const LP = "/socket/longpoll?vsn=2.0.0";
 const poll = (url: string, token: string) => httpJson("GET", `${url}${LP}`, { "x-phoenix-longpoll-token": token });
