@@ -28,16 +28,17 @@ export class Connection implements ConnectionPort {
   private open = true;
   private readonly messageLimiter: RateLimiter | undefined;
   private joinLimiter: RateLimiter | undefined;
-  /** Subscribed to the socket id topic: a `disconnect` broadcast there closes this connection. */
-  private readonly idSubscriber: Subscriber = {
-    deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); },
-  };
+  /** Subscribed to the socket id topic, if any: a `disconnect` broadcast there closes this connection. */
+  private readonly idSubscriber: Subscriber | undefined;
 
   constructor(readonly socket: Socket, private readonly sink: ConnectionSink, private readonly runtime: ConnectionRuntime) {
     this.serializer = socket.serializer;
     const rate = socket.handler.messageRate;
     this.messageLimiter = rate === false ? undefined : new RateLimiter(rate);
-    if (socket.id !== null) runtime.pubsub.subscribe(socket.id, this.idSubscriber);
+    if (socket.id !== null) {
+      this.idSubscriber = { deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); } };
+      runtime.pubsub.subscribe(socket.id, this.idSubscriber);
+    }
   }
 
   get pubsub(): PubSub { return this.runtime.pubsub; }
@@ -237,7 +238,7 @@ export class Connection implements ConnectionPort {
     if (!this.open) return;
     this.open = false;
     this.pending = null;
-    if (this.socket.id !== null) this.runtime.pubsub.unsubscribe(this.socket.id, this.idSubscriber);
+    if (this.socket.id !== null && this.idSubscriber !== undefined) this.runtime.pubsub.unsubscribe(this.socket.id, this.idSubscriber);
     for (const server of this.channels.values()) server.shutdown("closed");
     this.channels.clear();
     this.runtime.forget(this);
