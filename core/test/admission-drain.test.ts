@@ -51,7 +51,7 @@ test("maxConnections: one more is refused 503 ERR_TOO_MANY_CONNECTIONS (retry af
 });
 
 test("connectRate: over the bucket is refused 503 ERR_CONNECT_RATE (retry after 1 s); admission runs before the origin check", async (t) => {
-  const { attempt, open } = await setup({ connectRate: { perSecond: 1, burst: 2 } });
+  const { attempt, open } = await setup({ connectRate: { perSecond: 0.001, burst: 2 } });
   t.like(await attempt({ origin: "https://evil.example" }), { status: 403, code: "ERR_ORIGIN" }, "a refused attempt still took a token");
   await open();
   t.deepEqual(await attempt({ origin: "https://evil.example" }), { status: 503, code: "ERR_CONNECT_RATE", retryAfter: 1 }, "admission answers before the origin check");

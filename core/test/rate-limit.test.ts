@@ -23,7 +23,7 @@ test("a client a little over the rate is refused now and then but never closed",
 });
 
 test("rate options are checked; defaults are documented values", (t) => {
-  for (const bad of [{ perSecond: 0, burst: 1 }, { perSecond: 1, burst: 0 }, { perSecond: Number.NaN, burst: 2 }] as RateLimit[]) {
+  for (const bad of [{ perSecond: 0, burst: 1 }, { perSecond: 0.001, burst: 0 }, { perSecond: Number.NaN, burst: 2 }] as RateLimit[]) {
     t.is(t.throws(() => defineSocket({ serializers: [jsonV2], messageRate: bad }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
     t.is(t.throws(() => defineSocket({ serializers: [jsonV2], joinRate: bad }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
   }
@@ -49,7 +49,7 @@ async function setup(options: { messageRate?: RateLimit | false; joinRate?: Rate
 const heartbeat = (c: MemoryClient, ref: number) => c.send([null, String(ref), "phoenix", "heartbeat", {}]);
 
 test("messages over the rate get an error reply; a client that keeps going is closed 1008 ERR_RATE_LIMITED; others unaffected", async (t) => {
-  const connect = await setup({ messageRate: { perSecond: 1, burst: 5 } });
+  const connect = await setup({ messageRate: { perSecond: 0.001, burst: 5 } });
   const flooder = await connect();
   const bystander = await connect();
   for (let i = 1; i <= 5; i++) heartbeat(flooder, i);
@@ -68,7 +68,7 @@ test("messages over the rate get an error reply; a client that keeps going is cl
 });
 
 test("refused pushes on a joined channel carry its join_ref, so the client's push gets its answer", async (t) => {
-  const connect = await setup({ messageRate: { perSecond: 1, burst: 2 } });
+  const connect = await setup({ messageRate: { perSecond: 0.001, burst: 2 } });
   const c = await connect();
   c.send(["1", "1", "room:1", "phx_join", {}]);
   c.send(["1", "2", "room:1", "anything", {}]);
@@ -77,7 +77,7 @@ test("refused pushes on a joined channel carry its join_ref, so the client's pus
 });
 
 test("joins over the join rate are refused with rate limited; other messages still flow; a join flood is closed", async (t) => {
-  const connect = await setup({ joinRate: { perSecond: 1, burst: 2 } });
+  const connect = await setup({ joinRate: { perSecond: 0.001, burst: 2 } });
   const c = await connect();
   c.send(["1", "1", "room:1", "phx_join", {}]);
   c.send(["2", "2", "room:2", "phx_join", {}]);
