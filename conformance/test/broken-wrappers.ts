@@ -32,7 +32,7 @@ export function wrapTransport(
     checkOrigin: inner.checkOrigin,
     attach({ server, host }) {
       const proxy: TransportHost = {
-        name: host.name, path: host.path, mount: host.mount, log: host.log, pubsub: host.pubsub,
+        name: host.name, path: host.path, mount: host.mount, log: host.log, relay: host.relay,
         async connect(request) {
           const decision = await host.connect(request);
           if (!decision.ok) return decision;

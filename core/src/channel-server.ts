@@ -1,7 +1,7 @@
 import { ChannelSocket, type ChannelOps } from "./socket.js";
 import { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";
 import { FawkesError } from "./errors.js";
-import type { Broadcast, Message, Outbound } from "./serializer.js";
+import type { Broadcast, Message, Outbound, Serializer } from "./serializer.js";
 import type { FastlaneCache, Subscriber } from "./pubsub.js";
 import type { Connection } from "./connection.js";
 
@@ -49,6 +49,11 @@ export class ChannelServer implements Subscriber, ChannelOps {
     this.intercepts = intercepts && intercepts.length > 0 ? new Set(intercepts) : null;
     this.socket = new ChannelSocket(conn.socket, this.topic, this.joinRef, this);
     this.socket.ref = join.ref;
+  }
+
+  /** The connection's serializer: the fastlane frame this channel takes (see {@link Subscriber}). */
+  get serializer(): Serializer {
+    return this.conn.serializer;
   }
 
   get closed(): boolean {

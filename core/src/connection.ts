@@ -1,10 +1,12 @@
 import { ChannelServer, type JoinOutcome } from "./channel-server.js";
 import { ChannelTable } from "./channel-table.js";
 import { CloseCode, FawkesError } from "./errors.js";
-import type { Broadcast, Frame, Message, Outbound, Serializer } from "./serializer.js";
+import type { Frame, Message, Outbound, Serializer } from "./serializer.js";
 import type { ConnectionPort, ConnectionSink, Logger } from "./transport.js";
 import type { PubSub, Subscriber } from "./pubsub.js";
 import type { Socket } from "./socket.js";
+import { isReservedTopic } from "./reserved-topics.js";
+import { RateLimiter, type RateDecision } from "./rate-limit.js";
 
 /** What a connection needs from its endpoint. */
 export interface ConnectionRuntime {
@@ -18,16 +20,25 @@ export interface ConnectionRuntime {
  * order, answers heartbeats, routes join/leave/events to channels (after the
  * protocol table in DESIGN.md section 3), and encodes what goes back.
  */
-export class Connection implements ConnectionPort, Subscriber {
+export class Connection implements ConnectionPort {
   readonly serializer: Serializer;
   private readonly channels = new ChannelTable();
   /** Messages that arrived while a join was running; null when none is. */
   private pending: Message[] | null = null;
   private open = true;
+  private readonly messageLimiter: RateLimiter | undefined;
+  private joinLimiter: RateLimiter | undefined;
+  /** Subscribed to the socket id topic, if any: a `disconnect` broadcast there closes this connection. */
+  private readonly idSubscriber: Subscriber | undefined;
 
   constructor(readonly socket: Socket, private readonly sink: ConnectionSink, private readonly runtime: ConnectionRuntime) {
     this.serializer = socket.serializer;
-    if (socket.id !== null) runtime.pubsub.subscribe(socket.id, this);
+    const rate = socket.handler.messageRate;
+    this.messageLimiter = rate === false ? undefined : new RateLimiter(rate);
+    if (socket.id !== null) {
+      this.idSubscriber = { deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); } };
+      runtime.pubsub.subscribe(socket.id, this.idSubscriber);
+    }
   }
 
   get pubsub(): PubSub { return this.runtime.pubsub; }
@@ -47,6 +58,8 @@ export class Connection implements ConnectionPort, Subscriber {
       this.close(cause instanceof FawkesError && cause.closeCode !== undefined ? cause.closeCode : CloseCode.InvalidPayload, code);
       return;
     }
+    const rate = this.rateCheck(message);
+    if (rate !== "ok") { this.rateLimited(message, rate); return; }
     if (this.pending !== null) {
       if (this.pending.length >= this.socket.handler.maxQueuedMessages) { this.flooded(); return; }
       this.pending.push(message);
@@ -58,12 +71,6 @@ export class Connection implements ConnectionPort, Subscriber {
 
   closed(_info: { code?: number | undefined; reason: string }): void {
     this.shutdown();
-  }
-
-  // Subscriber: the socket id topic
-
-  deliver(broadcast: Broadcast): void {
-    if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect");
   }
 
   /** Close from the server side; channels terminate with reason `closed`. */
@@ -95,6 +102,29 @@ export class Connection implements ConnectionPort, Subscriber {
   }
 
   // internals
+
+  private rateCheck(message: Message): RateDecision {
+    const decision = this.messageLimiter?.take() ?? "ok";
+    if (decision !== "ok" || message.event !== "phx_join") return decision;
+    const joins = this.socket.handler.joinRate;
+    if (joins === false) return "ok";
+    return (this.joinLimiter ??= new RateLimiter(joins)).take();
+  }
+
+  /** Over a rate limit: an error reply, or (kept going) a close with 1008 `ERR_RATE_LIMITED`. */
+  private rateLimited(message: Message, decision: RateDecision): void {
+    if (decision === "exceeded") {
+      this.log.warn("closing a connection that kept going over its rate limit", { code: "ERR_RATE_LIMITED", transport: this.socket.transportName, event: message.event });
+      this.close(CloseCode.PolicyViolation, "ERR_RATE_LIMITED");
+      return;
+    }
+    try {
+      this.reply(message, message.joinRef, "error", { reason: "rate limited" });
+    } catch (cause) {
+      this.log.error("closing connection after an internal error", { topic: message.topic, cause });
+      this.close(CloseCode.InternalError, "ERR_INTERNAL");
+    }
+  }
 
   private hold(wait: Promise<void>): void {
     this.pending ??= [];
@@ -151,7 +181,8 @@ export class Connection implements ConnectionPort, Subscriber {
       existing.shutdown("duplicate_join");
     }
     const replaced = existing?.joinRef;
-    const route = this.socket.handler.router.match(message.topic);
+    // Reserved topics carry node-to-node traffic: never joinable, whatever the routes say.
+    const route = isReservedTopic(message.topic) ? undefined : this.socket.handler.router.match(message.topic);
     if (route === undefined || (route.via !== undefined && !route.via.has(this.socket.transportName))) {
       this.reply(message, null, "error", { reason: "unmatched topic" });
       this.closeReplaced(message.topic, existing, replaced);
@@ -207,7 +238,7 @@ export class Connection implements ConnectionPort, Subscriber {
     if (!this.open) return;
     this.open = false;
     this.pending = null;
-    if (this.socket.id !== null) this.runtime.pubsub.unsubscribe(this.socket.id, this);
+    if (this.socket.id !== null && this.idSubscriber !== undefined) this.runtime.pubsub.unsubscribe(this.socket.id, this.idSubscriber);
     for (const server of this.channels.values()) server.shutdown("closed");
     this.channels.clear();
     this.runtime.forget(this);

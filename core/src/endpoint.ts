@@ -5,10 +5,16 @@ import { Connection, type ConnectionRuntime } from "./connection.js";
 import { CloseCode, FawkesError } from "./errors.js";
 import { PubSub, type PubSubAdapter, type Subscriber } from "./pubsub.js";
 import { SocketHost } from "./socket-host.js";
+import { Admission, type AdmissionOptions } from "./admission.js";
+import { drainInBatches, resolveDrain, type DrainOptions } from "./drain.js";
 import type { SocketHandler } from "./socket-handler.js";
 import type { Logger, TransportInstance } from "./transport.js";
 
-export interface EndpointOptions {
+/**
+ * Endpoint options. The admission limits ({@link AdmissionOptions}:
+ * `maxConnections`, `connectRate`) are per node (per endpoint).
+ */
+export interface EndpointOptions extends AdmissionOptions {
   /** Cross-node PubSub adapter (e.g. Redis). Default: this process only. */
   readonly pubsub?: PubSubAdapter;
   /** This node's name, unique among nodes sharing an adapter. Default: random. */
@@ -42,12 +48,17 @@ export class Endpoint {
   private started: Promise<void> | undefined;
   private detach: (() => void) | undefined;
   private readonly runtime: ConnectionRuntime;
+  /** Admission control, consulted first by every transport's connect. */
+  readonly admission: Admission;
+  private draining: Promise<void> | undefined;
+  private readonly stopDrain = new AbortController();
 
   constructor(options: EndpointOptions = {}) {
     this.log = options.logger ?? consoleLogger;
     this.node = options.node ?? randomUUID();
     this.pubsub = new PubSub(this.log, options.pubsub);
     this.runtime = { pubsub: this.pubsub, log: this.log, forget: (c) => this.connections.delete(c) };
+    this.admission = new Admission(options, () => this.connections.size);
   }
 
   /** Mount `handler` at `path` (e.g. "/socket"); its transports are served below it. */
@@ -99,6 +110,7 @@ export class Endpoint {
         this.mounted.push({ path: host.path, instance: transport.attach({ server, host }) });
       }
     }
+    this.pubsub.validateWith([...this.sockets.values()][0]?.serializers[0]);
     this.started = this.pubsub.start(this.node);
     return this.started;
   }
@@ -121,19 +133,44 @@ export class Endpoint {
     return this.server;
   }
 
-  /** Broadcast to every subscriber of `topic` on every node. */
+  /**
+   * Broadcast to every subscriber of `topic` on every node. Throws
+   * `ERR_RESERVED_TOPIC` for a `phx:` topic and `ERR_UNENCODABLE` (the
+   * serializer's error as `cause`) for a payload that cannot be encoded; then
+   * nobody receives it.
+   */
   broadcast(topic: string, event: string, payload: unknown = {}): void {
     this.pubsub.broadcast({ topic, event, payload });
   }
 
-  /** Broadcast to `topic` on this node only. */
+  /** Broadcast to `topic` on this node only. Throws as {@link broadcast}. */
   localBroadcast(topic: string, event: string, payload: unknown = {}): void {
     this.pubsub.localBroadcast({ topic, event, payload });
   }
 
-  /** Broadcast excluding one subscriber. */
+  /** Broadcast excluding one subscriber. Throws as {@link broadcast}. */
   broadcastFrom(from: Subscriber, topic: string, event: string, payload: unknown = {}): void {
     this.pubsub.broadcast({ topic, event, payload }, from);
+  }
+
+  /**
+   * Drain this node before it goes away, after Phoenix's drainer: refuse new
+   * connections from now on (503 `ERR_DRAINING`, with a retry hint), and close
+   * the open ones with 1012 (clients reconnect, to another node), `batchSize`
+   * per `intervalMs`, each connection of a batch at a random moment of its
+   * interval so that clients do not come back as one wave. Resolves once every
+   * connection is closed; at `maxMs` the rest are closed at once. Defaults:
+   * 1,000 per 1,000 ms, 30,000 ms at most. Calling it again returns the same
+   * drain. The endpoint keeps refusing until {@link close}, which stops a drain
+   * still running.
+   */
+  drain(options: DrainOptions = {}): Promise<void> {
+    if (this.draining !== undefined) return this.draining;
+    const plan = resolveDrain(options);
+    this.admission.startDraining(Date.now() + plan.maxMs);
+    this.log.info("draining", { node: this.node, connections: this.connections.size, ...plan });
+    this.draining = drainInBatches(() => [...this.connections], (c) => c.close(CloseCode.ServiceRestart, "draining"), plan, this.stopDrain.signal);
+    return this.draining;
   }
 
   /**
@@ -142,6 +179,8 @@ export class Endpoint {
    * it) and close the PubSub adapter.
    */
   async close(code: number = CloseCode.ServiceRestart): Promise<void> {
+    this.stopDrain.abort();
+    this.admission.startDraining(Date.now());
     for (const connection of [...this.connections]) connection.close(code, "endpoint closing");
     // Requests keep reaching the transports while they close: a polling client
     // may still have to fetch its close frame. Each transport refuses new ones.

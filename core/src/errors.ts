@@ -45,7 +45,11 @@ export const CloseCode = {
   UnsupportedData: 1003,
   /** A malformed frame. */
   InvalidPayload: 1007,
-  /** Policy: the client stopped reading and its output buffer passed the limit, or it flooded a slow channel. */
+  /**
+   * Policy: the client stopped reading and its output buffer passed the limit
+   * (`ERR_SLOW_CONSUMER`), flooded a slow channel (`ERR_INBOUND_FLOOD`) or kept
+   * going over its rate limit (`ERR_RATE_LIMITED`).
+   */
   PolicyViolation: 1008,
   /** A frame over the transport's size limit. */
   TooBig: 1009,

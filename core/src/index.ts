@@ -22,7 +22,10 @@
  * ```
  */
 export { Endpoint, silentLogger, type EndpointOptions } from "./endpoint.js";
-export { SocketHandler, defineSocket, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { SocketHandler, defineSocket, DEFAULT_MESSAGE_RATE, DEFAULT_JOIN_RATE, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket-handler.js";
+export { Admission, DEFAULT_MAX_CONNECTIONS, DEFAULT_CONNECT_RATE, type AdmissionOptions } from "./admission.js";
+export { DEFAULT_DRAIN, type DrainOptions, type DrainPlan } from "./drain.js";
+export { RateLimiter, type RateLimit, type RateDecision } from "./rate-limit.js";
 export { Socket, ChannelSocket, SocketRef, type Assigns } from "./socket.js";
 export { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";
 export {
@@ -33,6 +36,8 @@ export {
 export { ChannelRouter, type Route } from "./router.js";
 export { PubSub, FastlaneCache, type PubSubAdapter, type Subscriber } from "./pubsub.js";
 export { FawkesError, SerializerError, CloseCode } from "./errors.js";
+export { RESERVED_TOPIC_PREFIX, isReservedTopic } from "./reserved-topics.js";
+export { relayTopic, type NodeRelay, type RelayHandler } from "./node-relay.js";
 export { isReply, vsnMatches, negotiateSerializer, type Frame, type Message, type Reply, type Broadcast, type Outbound, type Serializer } from "./serializer.js";
 export type {
   Transport, TransportCapabilities, TransportContext, TransportHost, TransportInstance,

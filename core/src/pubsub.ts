@@ -1,3 +1,7 @@
+import { FawkesError } from "./errors.js";
+import { RelayBus, type NodeRelay } from "./node-relay.js";
+import { assertUserTopic, isReservedTopic } from "./reserved-topics.js";
+import { TopicSubscribers } from "./topic-subscribers.js";
 import type { Broadcast, Frame, Serializer } from "./serializer.js";
 import type { Logger } from "./transport.js";
 
@@ -23,6 +27,13 @@ export class FastlaneCache {
 
 /** Anything subscribed to a topic: a joined channel, a socket id, a LongPoll session. */
 export interface Subscriber {
+  /**
+   * The serializer whose fastlane frame `deliver` takes, if any. The PubSub
+   * encodes each broadcast for every such serializer before it delivers to
+   * anyone, so an unencodable broadcast reaches no subscriber and its caller
+   * gets the error. Read once, when the subscriber subscribes.
+   */
+  readonly serializer?: Serializer | undefined;
   /** Called synchronously for each broadcast on a subscribed topic. Must not throw. */
   deliver(broadcast: Broadcast, lane: FastlaneCache): void;
 }
@@ -31,6 +42,10 @@ export interface Subscriber {
  * Moves broadcasts between nodes (Redis, NATS, ...). The local PubSub hands every
  * broadcast to `publish` and calls no subscriber for it twice: an adapter must not
  * echo a node's own broadcasts back to it.
+ *
+ * Node-to-node relay messages (see {@link NodeRelay}) travel through the same
+ * adapter as broadcasts on reserved `phx:` topics; an adapter carries them like
+ * any other broadcast.
  */
 export interface PubSubAdapter {
   /** Start; `deliver` must be called with every broadcast published by other nodes. */
@@ -43,28 +58,52 @@ export interface PubSubAdapter {
 /**
  * The endpoint's PubSub: local subscriptions plus an optional adapter. Delivery to
  * local subscribers is synchronous and in publish order.
+ *
+ * A broadcast is encoded for every serializer its local subscribers use before
+ * it is published or delivered (with none, it is still checked once with the
+ * endpoint's first serializer), so `broadcast` throws `ERR_UNENCODABLE` (the
+ * serializer's error as `cause`) to its caller and nobody, here or on another
+ * node, receives it. Topics starting with `phx:` are reserved
+ * (`ERR_RESERVED_TOPIC`).
  */
 export class PubSub {
-  private readonly topics = new Map<string, Set<Subscriber>>();
+  /** Node-to-node messages for transports, apart from every user topic. */
+  readonly relay: NodeRelay;
+  private readonly bus: RelayBus;
+  private readonly topics = new Map<string, TopicSubscribers>();
+  /** Checks broadcasts that no local subscriber would encode. */
+  private validator: Serializer | undefined;
 
-  constructor(private readonly log: Logger, private readonly adapter?: PubSubAdapter) {}
+  constructor(private readonly log: Logger, private readonly adapter?: PubSubAdapter) {
+    this.bus = new RelayBus(log, (b) => this.adapter?.publish(b));
+    this.relay = this.bus;
+  }
 
   /** Start the adapter, if any. */
   async start(node: string): Promise<void> {
-    await this.adapter?.start(node, (b) => this.dispatch(b, undefined));
+    await this.adapter?.start(node, (b) => this.arrived(b));
+  }
+
+  /**
+   * The serializer that checks a broadcast no local subscriber would encode
+   * (the endpoint sets its first serializer). Without one, such a broadcast is
+   * not checked here.
+   */
+  validateWith(serializer: Serializer | undefined): void {
+    this.validator = serializer;
   }
 
   subscribe(topic: string, subscriber: Subscriber): void {
-    let set = this.topics.get(topic);
-    if (set === undefined) this.topics.set(topic, (set = new Set()));
-    set.add(subscriber);
+    let entry = this.topics.get(topic);
+    if (entry === undefined) this.topics.set(topic, (entry = new TopicSubscribers()));
+    entry.add(subscriber);
   }
 
   unsubscribe(topic: string, subscriber: Subscriber): void {
-    const set = this.topics.get(topic);
-    if (set === undefined) return;
-    set.delete(subscriber);
-    if (set.size === 0) this.topics.delete(topic);
+    const entry = this.topics.get(topic);
+    if (entry === undefined) return;
+    entry.delete(subscriber);
+    if (entry.size === 0) this.topics.delete(topic);
   }
 
   /** Local subscriber count of a topic (for tests and metrics). */
@@ -72,26 +111,54 @@ export class PubSub {
     return this.topics.get(topic)?.size ?? 0;
   }
 
-  /** Broadcast to every subscriber on every node, except `from` (a local subscriber). */
+  /**
+   * Broadcast to every subscriber on every node, except `from` (a local subscriber).
+   * Throws `ERR_RESERVED_TOPIC` or `ERR_UNENCODABLE`; then nothing was sent.
+   */
   broadcast(broadcast: Broadcast, from?: Subscriber): void {
+    const lane = this.prepare(broadcast);
     this.adapter?.publish(broadcast);
-    this.dispatch(broadcast, from);
+    this.dispatch(lane, from);
   }
 
-  /** Broadcast to this node's subscribers only. */
+  /** Broadcast to this node's subscribers only. Throws as {@link broadcast}. */
   localBroadcast(broadcast: Broadcast, from?: Subscriber): void {
-    this.dispatch(broadcast, from);
+    this.dispatch(this.prepare(broadcast), from);
   }
 
   async close(): Promise<void> {
     await this.adapter?.close();
   }
 
-  private dispatch(broadcast: Broadcast, from: Subscriber | undefined): void {
-    const set = this.topics.get(broadcast.topic);
-    if (set === undefined) return;
+  /** Checks a user broadcast and encodes it for every local serializer; throws. */
+  private prepare(broadcast: Broadcast): FastlaneCache {
+    assertUserTopic(broadcast.topic);
     const lane = new FastlaneCache(broadcast);
-    for (const subscriber of set) {
+    const entry = this.topics.get(broadcast.topic);
+    const serializers = entry?.serializers;
+    if (serializers !== undefined && serializers.length > 0) for (const s of serializers) encode(lane, s);
+    else if (this.validator !== undefined) encode(lane, this.validator);
+    return lane;
+  }
+
+  /** A broadcast from another node: relay traffic to the relay, the rest to subscribers. */
+  private arrived(broadcast: Broadcast): void {
+    if (isReservedTopic(broadcast.topic)) { this.bus.receive(broadcast); return; }
+    const lane = new FastlaneCache(broadcast);
+    try {
+      for (const s of this.topics.get(broadcast.topic)?.serializers ?? []) encode(lane, s);
+    } catch (cause) {
+      this.log.error("dropped a broadcast from another node that cannot be encoded here", { code: "ERR_UNENCODABLE", topic: broadcast.topic, event: broadcast.event, cause });
+      return;
+    }
+    this.dispatch(lane, undefined);
+  }
+
+  private dispatch(lane: FastlaneCache, from: Subscriber | undefined): void {
+    const broadcast = lane.broadcast;
+    const entry = this.topics.get(broadcast.topic);
+    if (entry === undefined) return;
+    for (const subscriber of entry.all()) {
       if (subscriber === from) continue;
       try {
         subscriber.deliver(broadcast, lane);
@@ -99,5 +166,14 @@ export class PubSub {
         this.log.error("subscriber failed to take a broadcast", { topic: broadcast.topic, event: broadcast.event, cause });
       }
     }
+  }
+}
+
+function encode(lane: FastlaneCache, serializer: Serializer): void {
+  try {
+    lane.frameFor(serializer);
+  } catch (cause) {
+    const { topic, event } = lane.broadcast;
+    throw new FawkesError("ERR_UNENCODABLE", `broadcast ${JSON.stringify(event)} on ${JSON.stringify(topic)} cannot be encoded by serializer ${serializer.name}`, { cause });
   }
 }

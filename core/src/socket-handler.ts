@@ -8,6 +8,12 @@ import type { Serializer } from "./serializer.js";
 import type { Transport } from "./transport.js";
 import type { Params } from "./params.js";
 import type { Socket } from "./socket.js";
+import { resolveRateLimit, type RateLimit } from "./rate-limit.js";
+
+/** Default {@link SocketOptions.messageRate}: 5,000 messages a second, bursts of 10,000. */
+export const DEFAULT_MESSAGE_RATE: RateLimit = { perSecond: 5000, burst: 10_000 };
+/** Default {@link SocketOptions.joinRate}: 20 joins a second, bursts of 100 (the default channel limit, all at once). */
+export const DEFAULT_JOIN_RATE: RateLimit = { perSecond: 20, burst: 100 };
 
 /** What `connect` learns about the connection besides its params. */
 export interface ConnectInfo {
@@ -52,6 +58,25 @@ export interface SocketOptions {
    * slow channel cannot grow server memory without bound. Default 1000.
    */
   readonly maxQueuedMessages?: number;
+  /**
+   * Inbound messages per connection (every decoded frame counts, heartbeats and
+   * joins included), a token bucket. A message over the limit is not handled:
+   * it is answered with an error reply `{reason: "rate limited"}` (its topic
+   * and ref). A connection that keeps going, a further `burst` of refused
+   * messages (sustained: more than twice `perSecond`), is closed with 1008,
+   * reason `ERR_RATE_LIMITED`. `false`: no limit. Default 5,000/s, burst 10,000:
+   * far above any interactive client and 3x the busiest connection of the
+   * round-trip benchmark; it stops tight loops, not busy apps.
+   */
+  readonly messageRate?: RateLimit | false;
+  /**
+   * `phx_join` messages per connection, a token bucket checked after
+   * {@link messageRate}. A join over the limit gets the error reply
+   * `{reason: "rate limited"}` (the official client rejoins with its backoff);
+   * a further `burst` of refused joins closes the connection (1008,
+   * `ERR_RATE_LIMITED`). `false`: no limit. Default 20/s, burst 100.
+   */
+  readonly joinRate?: RateLimit | false;
 }
 
 export interface ChannelOptions {
@@ -81,6 +106,8 @@ export class SocketHandler {
   readonly serializers: readonly Serializer[];
   readonly maxChannels: number;
   readonly maxQueuedMessages: number;
+  readonly messageRate: RateLimit | false;
+  readonly joinRate: RateLimit | false;
   readonly checkOrigin: CheckOrigin;
   private readonly connectFn: SocketOptions["connect"];
   private readonly idFn: SocketOptions["id"];
@@ -94,6 +121,8 @@ export class SocketHandler {
     const queued = options.maxQueuedMessages ?? 1000;
     if (!Number.isInteger(queued) || queued < 1) throw new FawkesError("ERR_BAD_OPTION", "maxQueuedMessages must be a positive integer");
     this.maxQueuedMessages = queued;
+    this.messageRate = resolveRateLimit("messageRate", options.messageRate, DEFAULT_MESSAGE_RATE);
+    this.joinRate = resolveRateLimit("joinRate", options.joinRate, DEFAULT_JOIN_RATE);
     originChecker(options.checkOrigin ?? true); // validate early
     this.serializers = [...options.serializers];
     this.maxChannels = max;

@@ -4,7 +4,7 @@ import { Socket } from "./socket.js";
 import type { Connection } from "./connection.js";
 import type { Endpoint } from "./endpoint.js";
 import type { ConnectInfo, SocketHandler } from "./socket-handler.js";
-import type { PubSub } from "./pubsub.js";
+import type { NodeRelay } from "./node-relay.js";
 import type { ConnectDecision, ConnectRefusal, ConnectRequest, ConnectionSink, Logger, Transport, TransportHost } from "./transport.js";
 
 function refusal(status: number, code: string, reason: string): ConnectRefusal {
@@ -33,11 +33,25 @@ export class SocketHost implements TransportHost {
     this.originAllowed = originChecker(transport.checkOrigin ?? handler.checkOrigin);
   }
 
-  get pubsub(): PubSub {
-    return this.endpoint.pubsub;
+  get relay(): NodeRelay {
+    return this.endpoint.pubsub.relay;
   }
 
   async connect(request: ConnectRequest): Promise<ConnectDecision> {
+    const admitted = this.endpoint.admission.admit();
+    if (typeof admitted !== "function") {
+      this.log.debug("connection refused by admission control", { transport: this.name, code: admitted.code });
+      return admitted;
+    }
+    try {
+      return await this.decide(request);
+    } finally {
+      admitted();
+    }
+  }
+
+  /** Origin, serializer, the user's connect, in that order. */
+  private async decide(request: ConnectRequest): Promise<ConnectDecision> {
     const fields = { transport: this.name, path: this.path, peer: request.remoteAddress };
     if (!this.originAllowed(request.headers)) {
       this.log.warn("connection refused: origin not allowed", { ...fields, origin: request.headers.origin });

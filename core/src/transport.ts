@@ -33,7 +33,7 @@ import type { Duplex } from "node:stream";
 import type { Frame, Serializer } from "./serializer.js";
 import type { CheckOrigin } from "./origin.js";
 import type { Params } from "./params.js";
-import type { PubSub } from "./pubsub.js";
+import type { NodeRelay } from "./node-relay.js";
 
 /** What a transport can do; the conformance suite runs the matching cases. */
 export interface TransportCapabilities {
@@ -58,13 +58,24 @@ export interface ConnectRequest {
   readonly authToken?: string | undefined;
 }
 
-/** The connection was refused: answer with `status` (403, 500, ...) and stop. */
+/**
+ * The connection was refused: answer with `status` (403, 500, 503, ...) and stop.
+ * With `retryAfter` the refusal is temporary (the node is full, busy or
+ * draining): a transport that can say so tells the client when to try again
+ * (WebSocket: HTTP `Retry-After` header before the upgrade).
+ */
 export interface ConnectRefusal {
   readonly ok: false;
   readonly status: number;
-  /** Stable code: `ERR_ORIGIN`, `ERR_UNKNOWN_VSN`, `ERR_BINARY_UNSUPPORTED`, `ERR_REFUSED`, `ERR_CONNECT_CRASHED`. */
+  /**
+   * Stable code: `ERR_ORIGIN`, `ERR_UNKNOWN_VSN`, `ERR_BINARY_UNSUPPORTED`, `ERR_REFUSED`,
+   * `ERR_CONNECT_CRASHED`; admission control (status 503): `ERR_DRAINING`,
+   * `ERR_TOO_MANY_CONNECTIONS`, `ERR_CONNECT_RATE`.
+   */
   readonly code: string;
   readonly reason: string;
+  /** Seconds after which the client may try again (a whole number, at least 1), for temporary refusals. */
+  readonly retryAfter?: number | undefined;
 }
 
 /** The connection was accepted: complete the handshake, then `open` it once. */
@@ -109,10 +120,12 @@ export interface TransportHost {
   connect(request: ConnectRequest): Promise<ConnectDecision>;
   readonly log: Logger;
   /**
-   * The endpoint's PubSub. Transports whose connections span several requests
-   * (LongPoll sessions) use it to reach a session that lives on another node.
+   * Node-to-node messages, apart from every user topic. Transports whose
+   * connections span several requests (LongPoll sessions) use it to reach a
+   * session that lives on another node; nothing a client sends or a user
+   * broadcasts can reach it (see {@link NodeRelay}).
    */
-  readonly pubsub: PubSub;
+  readonly relay: NodeRelay;
 }
 
 export interface TransportContext {

@@ -1,12 +1,14 @@
 // A transport that lives in memory, so core behaviour can be tested without sockets.
 import { createServer } from "node:http";
-import { Endpoint, silentLogger, type ConnectionPort, type Frame, type SocketHandler, type Transport, type TransportHost } from "@fawkes/core";
+import { Endpoint, silentLogger, type ConnectionPort, type EndpointOptions, type Frame, type SocketHandler, type Transport, type TransportHost } from "@fawkes/core";
 import { jsonV2 } from "@fawkes/json";
 
 export interface MemoryClient {
   /** Frames the server sent, decoded from V2 JSON text. */
   readonly inbox: unknown[][];
   closedWith: { code: number; reason: string } | undefined;
+  /** `Date.now()` when the server closed it. */
+  closedAt: number | undefined;
   send(message: unknown[]): void;
   sendRaw(frame: Frame): void;
   /** Resolves once `count` frames have arrived (bounded wait). */
@@ -27,20 +29,21 @@ export function memoryTransport(): Transport & { host: TransportHost | undefined
   return t;
 }
 
-export async function startMemoryEndpoint(socket: SocketHandler, transport: ReturnType<typeof memoryTransport>) {
-  const endpoint = new Endpoint({ logger: silentLogger }).socket("/socket", socket);
+export async function startMemoryEndpoint(socket: SocketHandler, _transport: ReturnType<typeof memoryTransport>, options: EndpointOptions = {}) {
+  const endpoint = new Endpoint({ logger: silentLogger, ...options }).socket("/socket", socket);
   await endpoint.attach(createServer());
   return endpoint;
 }
 
-export async function connectMemory(transport: ReturnType<typeof memoryTransport>, params: Record<string, string> = { vsn: "2.0.0" }): Promise<MemoryClient | { status: number; code: string }> {
-  const decision = await transport.host!.connect({ params, headers: {}, remoteAddress: "127.0.0.1", remotePort: 1, url: "/socket/memory" });
-  if (!decision.ok) return { status: decision.status, code: decision.code };
+export async function connectMemory(transport: ReturnType<typeof memoryTransport>, params: Record<string, string> = { vsn: "2.0.0" }, headers: Record<string, string> = {}): Promise<MemoryClient | { status: number; code: string; retryAfter?: number }> {
+  const decision = await transport.host!.connect({ params, headers, remoteAddress: "127.0.0.1", remotePort: 1, url: "/socket/memory" });
+  if (!decision.ok) return { status: decision.status, code: decision.code, ...(decision.retryAfter === undefined ? {} : { retryAfter: decision.retryAfter }) };
   const waiters: (() => void)[] = [];
   let port: ConnectionPort;
   const client: MemoryClient = {
     inbox: [],
     closedWith: undefined,
+    closedAt: undefined,
     send(message) { port.receive({ opcode: "text", data: JSON.stringify(message) }); },
     sendRaw(frame) { port.receive(frame); },
     waitFor(count, timeoutMs = 1000) {
@@ -59,7 +62,7 @@ export async function connectMemory(transport: ReturnType<typeof memoryTransport
       client.inbox.push(frame.opcode === "text" ? (JSON.parse(frame.data) as unknown[]) : ["binary", Array.from(frame.data)]);
       for (const w of waiters.splice(0)) w();
     },
-    close(code, reason) { client.closedWith = { code, reason }; },
+    close(code, reason) { client.closedWith = { code, reason }; client.closedAt = Date.now(); },
   });
   return client;
 }

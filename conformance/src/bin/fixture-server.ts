@@ -2,6 +2,8 @@
 /**
  * Serves the fixture socket with every built-in transport and serializer at
  * `/socket`, plus the control routes, and prints `listening <port>` when ready.
+ * SIGTERM drains the endpoint (see `Endpoint.drain`), then exits 0; SIGINT
+ * closes it at once (clients get 1012) and exits 0.
  *
  *     node conformance/dist/bin/fixture-server.js --port 4100 [--host 127.0.0.1] [--pubsub redis://...] [--node NAME]
  */
@@ -62,11 +64,18 @@ async function main(): Promise<void> {
     ...(values.node === undefined ? {} : { node: values.node }),
   }).catch((error: unknown) => fail(`cannot start: ${describe(error)}`));
   process.stdout.write(`listening ${fixture.port}\n`);
-  const shutdown = (): void => {
+  // SIGTERM drains (clients get 1012 in batches, spread so they do not return
+  // at once), then closes and exits 0; SIGINT, or a second signal, closes now.
+  let stopping = false;
+  const close = (): void => {
     fixture.close().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGTERM", () => {
+    if (stopping) { close(); return; }
+    stopping = true;
+    fixture.endpoint.drain().then(close, close);
+  });
+  process.once("SIGINT", () => { stopping = true; close(); });
 }
 
 await main();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Broadcast, Frame, Logger, PubSub, Subscriber } from "@fawkes/core";
+import { relayTopic as reservedTopic, type Frame, type Logger, type NodeRelay } from "@fawkes/core";
 import type { LongPollSession, PollWaiter } from "./session.js";
 
 /** The answer to a poll, wherever the session lives. */
@@ -22,16 +22,24 @@ const EXPIRE_GRACE_MS = 1000;
  */
 const OWNER_ANSWER_MS = 2000;
 
-/** The PubSub topic of one LongPoll transport instance (one node). */
+/** The relay channel of one LongPoll transport instance (one node). */
+function relayChannel(node: string): string {
+  return `lp:${node}`;
+}
+
+/** The reserved PubSub topic that carries the relay channel of `node` (`phx:lp:<node>`). */
 export function relayTopic(node: string): string {
-  return `phx:lp:${node}`;
+  return reservedTopic(relayChannel(node));
 }
 
 /**
- * Reaches sessions held by other nodes through the endpoint's PubSub, after
- * Phoenix's LongPoll: every transport instance subscribes to `phx:lp:<node>`;
- * a request for a session elsewhere is broadcast to the owner's topic with a
- * `ref` and this node as `from`, and the owner answers on `phx:lp:<from>`.
+ * Reaches sessions held by other nodes through the host's node relay, after
+ * Phoenix's LongPoll: every transport instance subscribes to relay channel
+ * `lp:<node>` (carried as the reserved topic `phx:lp:<node>`); a request for a
+ * session elsewhere is published to the owner's channel with a `ref` and this
+ * node as `from`, and the owner answers on `lp:<from>`. Only nodes publish on
+ * the relay: clients cannot join `phx:` topics and user broadcasts to them are
+ * refused, so a request that arrives here came from a node.
  *
  * Requests: `poll {sid, ref, from}`, `expire {sid, ref, from}` (the poll's
  * window ran out), `dispatch {sid, ref, from, frames}` (frames as
@@ -39,23 +47,25 @@ export function relayTopic(node: string): string {
  * messages}`, `waiting {ref}`, `empty {ref}`, `gone {ref}`, `ack {ref}`. Every
  * payload is plain JSON, so any PubSub adapter can carry it.
  */
-export class SessionRelay implements Subscriber {
+export class SessionRelay {
   private readonly pending = new Map<string, Answer>();
   private readonly remoteWaiters = new Map<string, PollWaiter>();
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly pubsub: PubSub,
+    private readonly relay: NodeRelay,
     private readonly node: string,
     private readonly find: (sid: string) => LongPollSession | undefined,
     private readonly log: Logger,
   ) {}
 
   start(): void {
-    this.pubsub.subscribe(relayTopic(this.node), this);
+    this.unsubscribe ??= this.relay.subscribe(relayChannel(this.node), (event, payload) => this.deliver(event, payload));
   }
 
   stop(): void {
-    this.pubsub.unsubscribe(relayTopic(this.node), this);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     for (const answer of [...this.pending.values()]) answer("gone", {});
     this.pending.clear();
     this.remoteWaiters.clear();
@@ -115,18 +125,17 @@ export class SessionRelay implements Subscriber {
     });
   }
 
-  // Subscriber: requests for sessions held here, and answers to our requests.
+  // Requests for sessions held here, and answers to our requests.
 
-  deliver(broadcast: Broadcast): void {
-    const payload = broadcast.payload;
+  private deliver(event: string, payload: unknown): void {
     if (payload === null || typeof payload !== "object") return;
     const p = payload as Record<string, unknown>;
     if (typeof p.ref !== "string") return;
     if (typeof p.from !== "string" || typeof p.sid !== "string") {
-      this.pending.get(p.ref)?.(broadcast.event, p);
+      this.pending.get(p.ref)?.(event, p);
       return;
     }
-    this.serve(broadcast.event, p.sid, p.ref, p.from, p);
+    this.serve(event, p.sid, p.ref, p.from, p);
   }
 
   private serve(event: string, sid: string, ref: string, from: string, p: Record<string, unknown>): void {
@@ -157,7 +166,7 @@ export class SessionRelay implements Subscriber {
   }
 
   private send(node: string, event: string, payload: Record<string, unknown>): void {
-    this.pubsub.broadcast({ topic: relayTopic(node), event, payload });
+    this.relay.publish(relayChannel(node), event, payload);
   }
 }
 

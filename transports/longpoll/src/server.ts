@@ -31,7 +31,7 @@ export class LongPollServer implements TransportInstance {
     if (options.generatedSecret) {
       this.host.log.warn("longpoll: no `secret` configured; using a random per-process secret (sessions cannot move between processes)", { path: this.host.path });
     }
-    this.relay = new SessionRelay(this.host.pubsub, this.node, (sid) => this.sessions.get(sid), this.host.log);
+    this.relay = new SessionRelay(this.host.relay, this.node, (sid) => this.sessions.get(sid), this.host.log);
     this.relay.start();
   }
 
@@ -119,8 +119,13 @@ export class LongPollServer implements TransportInstance {
       authToken: typeof authToken === "string" ? authToken : undefined,
     });
     if (!decision.ok) {
-      // The client knows 403 (stop) and 500 (retry); any other status would throw inside it.
-      sendJson(res, { status: decision.status >= 500 ? 500 : 403 });
+      // The client knows 403 (stop) and 500 (retry, with its reconnect backoff); any
+      // other status would throw inside it. So a temporary refusal (503: full,
+      // too fast, draining) answers 500, its code and hint beside it.
+      if (decision.status < 500) { sendJson(res, { status: 403 }); return; }
+      const retry = decision.retryAfter;
+      if (retry === undefined) { sendJson(res, { status: 500 }); return; }
+      sendJson(res, { status: 500, code: decision.code, retryAfter: retry }, 200, { "retry-after": String(retry) });
       return;
     }
     if (this.closing) { sendJson(res, { status: 500 }); return; }

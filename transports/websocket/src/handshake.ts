@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type { ConnectRefusal } from "@fawkes/core";
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -35,4 +36,16 @@ export function refuseUpgrade(socket: Duplex, status: number, text: string, head
   ];
   socket.once("finish", () => socket.destroy());
   socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+}
+
+/**
+ * The HTTP answer to a refused connection: its status (403 when the core gave
+ * none in 400-599) and, for a temporary refusal (admission control: 503), a
+ * `Retry-After` header with the core's hint in seconds.
+ */
+export function refusalAnswer(refusal: ConnectRefusal): { status: number; headers: Record<string, string> } {
+  const status = refusal.status >= 400 && refusal.status <= 599 ? refusal.status : 403;
+  const after = refusal.retryAfter;
+  const headers: Record<string, string> = after !== undefined && Number.isFinite(after) && after > 0 ? { "Retry-After": String(Math.ceil(after)) } : {};
+  return { status, headers };
 }

@@ -7,7 +7,7 @@ import {
   type ConnectAcceptance, type ConnectDecision, type ConnectRequest, type Transport, type TransportContext, type TransportHost, type TransportInstance,
 } from "@fawkes/core";
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from "./options.js";
-import { handshakeProblem, refuseUpgrade } from "./handshake.js";
+import { handshakeProblem, refusalAnswer, refuseUpgrade } from "./handshake.js";
 import { parseSubprotocolOffer } from "./subprotocol-offer.js";
 import { IdleSweeper } from "./idle-sweeper.js";
 import { CorkBatch, WireFrames } from "./wire-frames.js";
@@ -135,8 +135,8 @@ class WebSocketTransportInstance implements TransportInstance {
     if (socket.destroyed || !socket.writable) return; // the client left while we decided
     if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
     if (!decision.ok) {
-      const status = decision.status >= 400 && decision.status <= 599 ? decision.status : 403;
-      return refuseUpgrade(socket, status, decision.reason || decision.code);
+      const { status, headers } = refusalAnswer(decision);
+      return refuseUpgrade(socket, status, decision.reason || decision.code, headers);
     }
     // ws must only see real subprotocols: the token entry is not a valid token.
     if (offer.authToken !== undefined) {
