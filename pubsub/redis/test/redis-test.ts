@@ -9,7 +9,7 @@ import type { Logger } from "@fawkes/core";
 /** The Redis the tests use (`FAWKES_TEST_REDIS_URL` overrides). */
 export const REDIS_URL = process.env.FAWKES_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-function ping(url: string, timeoutMs = 500): Promise<boolean> {
+function ping(url: string, timeoutMs = 3000): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = createConnection({ host: hostname, port: Number(port || 6379) });
