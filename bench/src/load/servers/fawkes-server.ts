@@ -1,6 +1,7 @@
 import { Endpoint, defineSocket, noreply, ok, silentLogger, type PubSubAdapter, type Transport } from "@fawkes/core";
 import { jsonV2 } from "@fawkes/json";
 import { EVENT, ROOM, type BenchServer, type BroadcastPayload } from "./bench-server.js";
+import { MAX_SOCKETS_PER_PROCESS } from "../../options.js";
 
 /** The shape of `@fawkes/websocket`'s factory, as far as the bench needs it. */
 type WebSocketFactory = (options?: Record<string, unknown>) => Transport;
@@ -53,7 +54,9 @@ export async function startFawkesServer(cluster?: FawkesNodeOptions): Promise<Be
     const { redisPubSub } = await import("@fawkes/redis");
     pubsub = redisPubSub({ url: cluster.redisUrl, channelPrefix: cluster.channelPrefix, startTimeoutMs: 5_000 });
   }
-  const endpoint = new Endpoint({ logger: silentLogger, pubsub, node: cluster?.node }).socket("/socket", socket);
+  // Admission control is for reconnect storms; the bench connects its clients as fast as it
+  // can and measures fan-out, so it allows every socket the process can hold, at any rate.
+  const endpoint = new Endpoint({ logger: silentLogger, pubsub, node: cluster?.node, maxConnections: MAX_SOCKETS_PER_PROCESS, connectRate: false }).socket("/socket", socket);
   const port = await endpoint.listen(0, "127.0.0.1");
   // A probe subscribed before any connection joins, so the PubSub calls it first
   // for each broadcast on the room (local or from another node): when it arrived
