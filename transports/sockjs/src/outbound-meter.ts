@@ -82,7 +82,25 @@ export class ResponseMeter implements OutboundMeter {
   }
 }
 
-/** A meter for a session whose opening request was not seen (it counts what it can). */
-export function meterFor(opening: { readonly socket?: Duplex | undefined; readonly response?: ServerResponse | undefined }): OutboundMeter {
-  return opening.socket !== undefined ? new SocketMeter(opening.socket) : new ResponseMeter(opening.response);
+/** Reports nothing queued: for a WebSocket session whose upgrade was not seen (its socket is unknown). */
+class UnmeteredSession implements OutboundMeter {
+  queued(): number { return 0; }
+  wrote(): void {}
+  attach(): void {}
+  attached(): boolean { return true; }
+  destroy(): void {}
+}
+
+/**
+ * The meter for a new session, from what its opening request left: the
+ * upgraded socket, or the first receiving response. `protocol` is sockjs's
+ * documented `conn.protocol` (`websocket`, `websocket-raw`, `xhr-polling`, ...),
+ * read only when the opening request was not seen: an HTTP session then counts
+ * from its next request; a WebSocket session cannot be measured (never cut off
+ * for a count it cannot make).
+ */
+export function meterFor(opening: { readonly socket?: Duplex | undefined; readonly response?: ServerResponse | undefined }, protocol: string | undefined): OutboundMeter {
+  if (opening.socket !== undefined) return new SocketMeter(opening.socket);
+  if (opening.response !== undefined || !(protocol ?? "").startsWith("websocket")) return new ResponseMeter(opening.response);
+  return new UnmeteredSession();
 }

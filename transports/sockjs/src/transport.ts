@@ -175,7 +175,7 @@ class SockJSTransportInstance implements TransportInstance {
     dropAppendedParam(search, path === undefined ? undefined : APPENDED_PARAM[path.kind]);
     const wantsToken = search.get(AUTH_PARAM) === "1";
     search.delete(AUTH_PARAM);
-    const meter = meterFor(opening);
+    const meter = meterFor(opening, conn.protocol);
     if (session !== undefined) this.liveSessions.set(session, meter);
     const bridge = new SessionBridge(
       conn,
