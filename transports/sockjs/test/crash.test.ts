@@ -81,9 +81,10 @@ for (const sub of SUB_TRANSPORTS) {
   });
 
   test(`${sub}: a silent client is closed after timeout with 1001 (3001 on the wire); the process lives on`, async (t) => {
-    const child = await startChild(t, { timeout: 300 });
+    // Long enough that the fresh client below is served before its own idle close, even on a loaded machine.
+    const child = await startChild(t, { timeout: 2000 });
     const c = await connected(sub, child);
-    t.deepEqual(await c.closed(), { code: 3001, reason: "idle timeout" });
+    t.deepEqual(await c.closed(10_000), { code: 3001, reason: "idle timeout" });
     const after = await connected(sub, child);
     t.teardown(() => after.close());
     await stillServes(t, child, after);
@@ -97,6 +98,17 @@ for (const sub of SUB_TRANSPORTS) {
     child.signal("SIGTERM");
     t.is((await c.closed()).code, 3012);
     t.is(await child.exited, 0, child.stderr());
+  });
+}
+
+for (const sub of ["raw-websocket", "websocket"] as const) {
+  test(`${sub}: a binary WebSocket message closes that session with 1007 (3007); the process lives on`, async (t) => {
+    const bystander = await connected(sub, shared);
+    t.teardown(() => bystander.close());
+    const c = await connected(sub, shared);
+    await c.sendBinary(new TextEncoder().encode('["x"]'));
+    t.deepEqual(await c.closed(), { code: 3007, reason: "ERR_MALFORMED_FRAME" });
+    await stillServes(t, shared, bystander);
   });
 }
 

@@ -26,6 +26,8 @@ export interface RawClient {
   send(...messages: string[]): Promise<void>;
   /** Sends one raw SockJS frame body (ignored by the raw WebSocket, which has no framing). */
   sendFrame(body: string): Promise<void>;
+  /** Sends one binary WebSocket message (WebSockets only; HTTP sub-transports reject). */
+  sendBinary(data: Uint8Array): Promise<void>;
   /** Stop reading (WebSocket: pause the socket; streaming: pause the response; polling: stop polling). */
   pause(): void;
   resume(): void;
@@ -70,8 +72,9 @@ function takeFrame(queue: WireQueue, frame: string): void {
   }
 }
 
-function client(session: string, queue: WireQueue, ops: Pick<RawClient, "send" | "sendFrame" | "pause" | "resume" | "close">): RawClient {
+function client(session: string, queue: WireQueue, ops: Pick<RawClient, "send" | "sendFrame" | "pause" | "resume" | "close"> & Partial<Pick<RawClient, "sendBinary">>): RawClient {
   return {
+    sendBinary: () => Promise.reject(new Error("binary needs a WebSocket")),
     ...ops,
     session,
     next: (timeoutMs = 5000) => queue.next(timeoutMs),
@@ -123,6 +126,7 @@ export async function openRaw(sub: SubTransport, base: string, query = "vsn=2.0.
         else ws.send(JSON.stringify(messages));
       },
       async sendFrame(body) { if (sub === "websocket") ws.send(body); },
+      async sendBinary(data) { ws.send(data); },
       pause: () => ws.pause(),
       resume: () => ws.resume(),
       close: () => ws.terminate(),
