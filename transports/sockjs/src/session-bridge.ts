@@ -35,7 +35,8 @@ export class SessionBridge {
   private timer: NodeJS.Timeout | undefined;
   /** Depth of `data` events being handled right now (sockjs is mid-delivery). */
   private dispatching = 0;
-  private readonly watch: SlowConsumerWatch;
+  /** The slow-consumer watch, only while the output is above the soft limit. */
+  private watch: SlowConsumerWatch | undefined;
 
   constructor(
     private readonly conn: SockJSConn,
@@ -47,7 +48,6 @@ export class SessionBridge {
     private readonly ended: BridgeEnded,
   ) {
     this.state = wantsToken ? "awaiting-token" : "connecting";
-    this.watch = new SlowConsumerWatch(options.backpressure, () => meter.queued(), () => this.cutOff());
     conn.on("data", this.guard("sockjs data", (message: unknown) => this.onData(message)));
     conn.on("close", this.guard("sockjs close", () => this.onSessionClosed()));
     if (wantsToken) {
@@ -72,7 +72,7 @@ export class SessionBridge {
     if (this.state === "closed") return;
     this.state = "closed";
     this.stopTimer();
-    this.watch.stop();
+    this.watch?.stop();
     this.pending = [];
     const wire = wireCloseCode(code);
     const text = truncateCloseReason(reason);
@@ -192,7 +192,23 @@ export class SessionBridge {
       this.end(CloseCode.InternalError, "ERR_INTERNAL: write failed");
       return;
     }
-    this.watch.check();
+    this.watchOutput();
+  }
+
+  /**
+   * Applies the core's slow-consumer policy after a write. Output seen below
+   * the soft limit again (a poll or the socket took it) drops the watch, so a
+   * later rise starts a fresh grace period: a reader that keeps up with bursts
+   * is never cut off, one that stays behind for the grace period is.
+   */
+  private watchOutput(): void {
+    const limits = this.options.backpressure;
+    if (this.meter.queued() <= limits.maxBufferedBytes) {
+      this.watch?.stop();
+      this.watch = undefined;
+      return;
+    }
+    (this.watch ??= new SlowConsumerWatch(limits, () => this.meter.queued(), () => this.cutOff())).check();
   }
 
   /** The slow-consumer policy fired: close, and free the buffers if the client still takes nothing. */
@@ -212,7 +228,7 @@ export class SessionBridge {
     if (this.state === "closed") return;
     this.state = "closed";
     this.stopTimer();
-    this.watch.stop();
+    this.watch?.stop();
     this.pending = [];
     this.port?.closed({ code: undefined, reason: "sockjs session closed" });
     this.ended(this, false);

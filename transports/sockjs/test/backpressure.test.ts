@@ -46,6 +46,7 @@ for (const sub of SUB_TRANSPORTS) {
     t.log(`cut off after ${sent} broadcasts of 24 KB`);
     const entry = f.logged.find((l) => l.fields?.code === "ERR_SLOW_CONSUMER")!;
     t.true((entry.fields!.queued as number) > LIMITS.maxBufferedBytes);
+    t.is(f.logged.filter((l) => l.fields?.code === "ERR_SLOW_CONSUMER").length, 1, "only the paused client is cut");
     t.true(await eventually(() => f.endpoint.connectionCount === 1), "only the reader is left");
     // The reader is still served in full after the cut.
     for (let i = 0; i < BATCH; i++) f.endpoint.broadcast(topic, "new_msg", { seq: sent++, pad: "after" });
@@ -59,7 +60,7 @@ for (const sub of SUB_TRANSPORTS) {
 }
 
 test("a polling client that keeps polling under a fast stream of broadcasts is not cut off", async (t) => {
-  const f = await startFixture(t, { ...LIMITS });
+  const f = await startFixture(t, { ...LIMITS, disconnectDelay: 10_000 });
   const topic = "room:bp-fast";
   const reader = await joined("xhr-polling", f.base, topic);
   t.teardown(() => reader.close());

@@ -5,57 +5,14 @@
  */
 import test from "ava";
 import http from "node:http";
-import { EventEmitter } from "node:events";
 import { Duplex } from "node:stream";
 import type { ServerResponse } from "node:http";
-import { silentLogger, type ConnectionPort, type Logger, type TransportHost } from "@fawkes/core";
+import type { TransportHost } from "@fawkes/core";
 import { sockjs } from "@fawkes/sockjs";
 import { SessionBridge } from "../dist/session-bridge.js";
 import { resolveOptions } from "../dist/options.js";
 import { guardRequest } from "../dist/request-guard.js";
-import type { OutboundMeter } from "../dist/outbound-meter.js";
-import type { SockJSConn } from "../dist/sockjs-server.js";
-
-interface Logged { readonly message: string; readonly code: unknown }
-
-function recorder(): { log: Logger; logged: Logged[] } {
-  const logged: Logged[] = [];
-  const record = (message: string, fields?: Record<string, unknown>) => { logged.push({ message, code: fields?.code }); };
-  return { log: { ...silentLogger, warn: record, error: record }, logged };
-}
-
-/** A sockjs connection stand-in that records closes; `closeThrows` makes `close` throw as faye does for 1001. */
-function fakeConn(closeThrows = false): SockJSConn & { closes: [number, string][]; writes: string[] } {
-  const conn = Object.assign(new EventEmitter(), {
-    url: "/socket/sockjs/000/s/xhr?vsn=2.0.0", headers: {}, readyState: 1,
-    closes: [] as [number, string][], writes: [] as string[],
-    write(m: string) { conn.writes.push(m); return true; },
-    close(code: number, reason: string) {
-      if (closeThrows) throw new Error("The code must be either 1000, or between 3000 and 4999");
-      conn.closes.push([code, reason]);
-      return true;
-    },
-  });
-  return conn as unknown as SockJSConn & { closes: [number, string][]; writes: string[] };
-}
-
-const meter = (): OutboundMeter & { destroyed: number } => {
-  const m = { destroyed: 0, queued: () => 0, wrote() {}, attach() {}, attached: () => true, destroy() { m.destroyed++; } };
-  return m;
-};
-
-/** A host that accepts every connect and hands out `port`. */
-function host(log: Logger, port: (closed: unknown[]) => Omit<ConnectionPort, "closed">): { host: TransportHost; closed: unknown[] } {
-  const closed: unknown[] = [];
-  const h = {
-    name: "sockjs", path: "/socket/sockjs", mount: "/socket", log, pubsub: undefined as never,
-    connect: async () => ({ ok: true as const, serializer: undefined as never, open: () => ({ ...port(closed), closed: (info: unknown) => { closed.push(info); } }) }),
-  };
-  return { host: h, closed };
-}
-
-const request = { params: {}, headers: {}, remoteAddress: "127.0.0.1", remotePort: 1, url: "/" };
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+import { fakeConn, host, meter, recorder, request, tick } from "./fakes.js";
 
 test("a throw while handling a message ends only that session with 1011 (3011), after sockjs's delivery returned", async (t) => {
   const { log, logged } = recorder();
@@ -131,7 +88,8 @@ test("guardRequest answers a throwing handler with 500, or destroys what cannot 
 test("a throw inside the transport's request handling answers that request with 500; the server goes on", async (t) => {
   const { log, logged } = recorder();
   const server = http.createServer();
-  const instance = sockjs().attach({ server, host: { name: "sockjs", path: "/socket/sockjs", mount: "/socket", log, pubsub: undefined as never, connect: async () => ({ ok: false, status: 403, code: "ERR_REFUSED", reason: "no" }) } });
+  const refusingHost = { name: "sockjs", path: "/socket/sockjs", mount: "/socket", log, connect: async () => ({ ok: false, status: 403, code: "ERR_REFUSED", reason: "no" }) } as unknown as TransportHost;
+  const instance = sockjs().attach({ server, host: refusingHost });
   let poison = true;
   server.on("request", (req, res) => {
     if (poison) Object.defineProperty(req, "headers", { get() { throw new Error("boom"); } });

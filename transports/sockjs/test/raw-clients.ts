@@ -38,6 +38,8 @@ class WireQueue {
   private readonly events: WireEvent[] = [];
   private waiters: ((e: WireEvent | undefined) => void)[] = [];
   isClosed = false;
+  /** The session's `o` frame was seen. */
+  opened = false;
 
   push(e: WireEvent): void {
     if (this.isClosed) return;
@@ -61,7 +63,13 @@ class WireQueue {
 
 /** Parses one SockJS frame (`o`, `h`, `a[...]`, `c[code,reason]`) into the queue. */
 function takeFrame(queue: WireQueue, frame: string): void {
-  if (frame === "" || frame === "o" || /^h+$/.test(frame)) return;
+  if (frame === "o") {
+    // A second `o` means the session expired and a request opened a new one: say so.
+    if (queue.opened) queue.push({ kind: "close", code: 0, reason: "session lost: a new session opened" });
+    queue.opened = true;
+    return;
+  }
+  if (frame === "" || /^h+$/.test(frame)) return;
   if (frame.startsWith("a")) {
     for (const m of JSON.parse(frame.slice(1)) as string[]) queue.push({ kind: "message", data: m });
   } else if (frame.startsWith("c")) {

@@ -70,7 +70,7 @@ test("a binary reply under JSON V2 is dropped with ERR_BINARY_UNSUPPORTED; the c
 
 // The driver may or may not map wire codes back (3001 -> 1001); coreCloseCode reads both.
 test("idle timeout closes with 1001 (3001 on the wire) and terminates channels", async (t) => {
-  const f = await startFixture(t, { timeout: 300 });
+  const f = await startFixture(t, { timeout: 1000 });
   const outcome = await driver.connect({ url: f.base, path: "/socket/sockjs", params: { vsn: "2.0.0" } });
   if (!outcome.ok) return t.fail();
   const c = outcome.connection;
