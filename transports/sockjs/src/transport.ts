@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { guarded, parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
+import { CloseCode, guarded, parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
 import { resolveOptions, type ResolvedSockJSOptions, type SockJSOptions } from "./options.js";
 import { OpeningRequests, RECEIVING_KINDS, parseSockJSPath, type OpeningRequest } from "./opening-requests.js";
 import { AUTH_PARAM } from "./protocol.js";
 import { SessionBridge } from "./session-bridge.js";
 import { meterFor, type OutboundMeter } from "./outbound-meter.js";
 import { guardRequest } from "./request-guard.js";
+import { wireCloseCode } from "./close-codes.js";
 import { createSockJSServer, escapeRegExp, type SockJSConn, type SockJSHandler } from "./sockjs-server.js";
 
 /** Sub-transport request kinds that cross origins by design (see `crossOriginTransports`). */
@@ -73,7 +74,7 @@ class SockJSTransportInstance implements TransportInstance {
     });
     server.on("connection", (conn: SockJSConn | null) => {
       if (conn === null) return;
-      guarded(host.log, "sockjs connection", () => this.onConnection(conn), () => conn.close(3011, "ERR_INTERNAL: connection failed"))();
+      guarded(host.log, "sockjs connection", () => this.onConnection(conn), () => conn.close(wireCloseCode(CloseCode.InternalError), "ERR_INTERNAL: connection failed"))();
     });
     this.handler = server.listener().getHandler();
   }
