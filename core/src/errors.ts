@@ -41,7 +41,7 @@ export const CloseCode = {
   Normal: 1000,
   /** `disconnect` broadcast, idle timeout, endpoint closing: reconnect. */
   GoingAway: 1001,
-  /** A frame the serializer cannot read (e.g. binary to a text-only serializer). */
+  /** Unsupported data (RFC 6455). Not sent by the core: a frame the serializer cannot read, of either kind, closes with 1007. */
   UnsupportedData: 1003,
   /** A malformed frame. */
   InvalidPayload: 1007,

@@ -58,8 +58,9 @@ export function truncateCloseReason(reason: string): string {
  * pass `maxBufferedBytes` for a moment: a burst of broadcasts does that to fast
  * readers too. It is cut off (close 1008, reason `ERR_SLOW_CONSUMER`) only when
  *
- * - it is still above `maxBufferedBytes` `slowConsumerGraceMs` after it first
- *   went above (it had that long to drain and did not), or
+ * - it is still above `maxBufferedBytes` `slowConsumerGraceMs` after it went
+ *   above (it had that long to drain and did not; a `check()` that finds it
+ *   below the limit again restarts the clock), or
  * - it passes `hardMaxBufferedBytes` at any moment (memory must stay bounded).
  */
 export interface BackpressureOptions {
@@ -116,7 +117,11 @@ export class SlowConsumerWatch {
   check(): void {
     if (this.done) return;
     const queued = this.queued();
-    if (queued <= this.limits.maxBufferedBytes) return;
+    if (queued <= this.limits.maxBufferedBytes) {
+      // It caught up: a later excess gets a whole grace period of its own.
+      if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+      return;
+    }
     if (queued > this.limits.hardMaxBufferedBytes) { this.fire(); return; }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {

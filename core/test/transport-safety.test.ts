@@ -75,3 +75,19 @@ test("SlowConsumerWatch: stop() cancels a pending grace timer", async (t) => {
   await wait(50);
   t.is(cut, 0);
 });
+
+test("SlowConsumerWatch: a check() that finds the queue drained restarts the grace period", async (t) => {
+  let queued = 300;
+  let cut = 0;
+  const watch = new SlowConsumerWatch(resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 60 }), () => queued, () => { cut++; });
+  watch.check(); // above: the clock starts
+  await wait(40);
+  queued = 0;
+  watch.check(); // drained: the clock stops
+  queued = 300;
+  watch.check(); // above again: a new, whole grace period
+  await wait(40); // 80 ms after the first excess, 40 ms into the second
+  t.is(cut, 0);
+  await wait(60);
+  t.is(cut, 1);
+});

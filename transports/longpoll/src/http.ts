@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { guarded, type Logger } from "@fawkes/core";
 
 /** Request headers a LongPoll client may send cross-origin. */
 const ALLOW_HEADERS = "accept, content-type, x-phoenix-longpoll-token, x-phoenix-authtoken";
@@ -45,9 +46,10 @@ export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readon
 /**
  * Reads a request body of at most `limit` bytes. Past the limit it stops
  * keeping data (the rest is discarded as it arrives) and resolves `too_large`
- * at once, so an oversize body is never held in memory.
+ * at once, so an oversize body is never held in memory. Its listeners are
+ * guarded: a throw in one is logged and the read resolves `aborted`.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit: number, log: Logger): Promise<BodyResult> {
   return new Promise((resolve) => {
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
@@ -64,7 +66,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       req.off("data", onData);
       resolve(result);
     };
-    const onData = (chunk: Buffer): void => {
+    const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void) =>
+      guarded(log, `longpoll body ${what}`, fn, () => { chunks.length = 0; req.resume(); finish({ ok: false, reason: "aborted" }); });
+    const onData = guard("data", (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
         chunks.length = 0;
@@ -73,10 +77,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
         return;
       }
       chunks.push(chunk);
-    };
+    });
     req.on("data", onData);
-    req.once("end", () => finish({ ok: true, body: Buffer.concat(chunks, size) }));
-    req.once("error", () => finish({ ok: false, reason: "aborted" }));
-    req.once("close", () => { if (!req.complete) finish({ ok: false, reason: "aborted" }); });
+    req.once("end", guard("end", () => finish({ ok: true, body: Buffer.concat(chunks, size) })));
+    req.once("error", guard("error", () => finish({ ok: false, reason: "aborted" })));
+    req.once("close", guard("close", () => { if (!req.complete) finish({ ok: false, reason: "aborted" }); }));
   });
 }

@@ -1,8 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { FawkesError, type CheckOrigin } from "@fawkes/core";
+import { FawkesError, resolveBackpressure, type Backpressure, type BackpressureOptions, type CheckOrigin } from "@fawkes/core";
 
-/** Options of {@link longpoll}. Every limit is per session unless stated otherwise. */
-export interface LongPollOptions {
+/**
+ * Options of {@link longpoll}. Every limit is per session unless stated otherwise.
+ *
+ * Back-pressure (`maxBufferedBytes` default 4 MiB, `hardMaxBufferedBytes` default
+ * 4 x that, `slowConsumerGraceMs` default 2000) is core's slow-consumer policy,
+ * applied to the bytes (UTF-8) buffered for the session's next polls: the session
+ * ends (1008, `ERR_SLOW_CONSUMER`) when they stay above `maxBufferedBytes` for
+ * `slowConsumerGraceMs` without a poll taking them below, or pass
+ * `hardMaxBufferedBytes`. A poll answer carries at most
+ * `max(1 MiB, maxBufferedBytes / 4)` of messages (at least one message).
+ */
+export interface LongPollOptions extends BackpressureOptions {
   /**
    * How long a poll waits for messages before it is answered with status 204, in
    * milliseconds. A session that sees no poll for 1.5 windows ends. Default 10 000.
@@ -18,13 +28,12 @@ export interface LongPollOptions {
   /** Largest POST body accepted; bigger bodies get HTTP 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
   /**
-   * Most messages buffered for a session between two polls. Past it (or past
-   * `maxBufferedBytes`) the session ends (close code 1008): a client that stops
-   * polling cannot grow server memory. Default 10 000.
+   * Hard bound on the messages buffered for a session: reaching it ends the
+   * session at once (1008, `ERR_SLOW_CONSUMER`), whatever their size, so a flood
+   * of tiny messages cannot grow per-message memory that `maxBufferedBytes` does
+   * not see. Default 100 000.
    */
   readonly maxBufferedMessages?: number;
-  /** Most bytes (UTF-8) buffered for a session between two polls. Default 4 MiB. */
-  readonly maxBufferedBytes?: number;
   /** Overrides the socket's `checkOrigin` for this transport. */
   readonly checkOrigin?: CheckOrigin;
 }
@@ -37,7 +46,7 @@ export interface ResolvedOptions {
   readonly generatedSecret: boolean;
   readonly maxBodyBytes: number;
   readonly maxBufferedMessages: number;
-  readonly maxBufferedBytes: number;
+  readonly backpressure: Backpressure;
 }
 
 /** The most lines one ndjson POST may carry, as the official client batches them. */
@@ -52,20 +61,25 @@ let processSecret: Uint8Array | undefined;
 export function resolveOptions(options: LongPollOptions, env: string | undefined = process.env.NODE_ENV): ResolvedOptions {
   const window = positiveInteger("window", options.window, 10_000);
   const maxBodyBytes = positiveInteger("maxBodyBytes", options.maxBodyBytes, 1024 * 1024);
-  const maxBufferedMessages = positiveInteger("maxBufferedMessages", options.maxBufferedMessages, 10_000);
-  const maxBufferedBytes = positiveInteger("maxBufferedBytes", options.maxBufferedBytes, 4 * 1024 * 1024);
+  const maxBufferedMessages = positiveInteger("maxBufferedMessages", options.maxBufferedMessages, 100_000);
+  let backpressure: Backpressure;
+  try {
+    backpressure = resolveBackpressure(options);
+  } catch (cause) {
+    throw new FawkesError("ERR_BAD_OPTION", `longpoll: ${(cause as Error).message}`, { cause });
+  }
   if (options.secret === undefined) {
     if (env === "production") {
       throw new FawkesError("ERR_NO_SECRET", "longpoll() needs a `secret` in production: session tokens are signed with it, and every node must share it");
     }
     processSecret ??= randomBytes(32);
-    return { window, maxBodyBytes, maxBufferedMessages, maxBufferedBytes, secret: processSecret, generatedSecret: true };
+    return { window, maxBodyBytes, maxBufferedMessages, backpressure, secret: processSecret, generatedSecret: true };
   }
   const secret = typeof options.secret === "string" ? Buffer.from(options.secret, "utf8") : options.secret;
   if (!(secret instanceof Uint8Array) || secret.byteLength < 32) {
     throw new FawkesError("ERR_BAD_OPTION", "longpoll `secret` must be a string or Uint8Array of at least 32 bytes");
   }
-  return { window, maxBodyBytes, maxBufferedMessages, maxBufferedBytes, secret, generatedSecret: false };
+  return { window, maxBodyBytes, maxBufferedMessages, backpressure, secret, generatedSecret: false };
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parseParams, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
+import { guarded, parseParams, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
 import { parseBatch } from "./batch.js";
 import { answerPreflight, readBody, sendJson, setCors } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
@@ -44,10 +44,10 @@ export class LongPollServer implements TransportInstance {
     const url = req.url ?? "";
     const q = url.indexOf("?");
     if ((q === -1 ? url : url.slice(0, q)) !== this.host.path) return false;
-    this.serve(req, res, q === -1 ? "" : url.slice(q + 1)).catch((cause: unknown) => {
+    this.serve(req, res, q === -1 ? "" : url.slice(q + 1)).catch(guarded(this.host.log, "longpoll request", (cause: unknown) => {
       this.host.log.error("longpoll request failed", { path: this.host.path, cause });
       sendJson(res, { status: 500 });
-    });
+    }, () => res.destroy()));
     return true;
   }
 
@@ -88,7 +88,7 @@ export class LongPollServer implements TransportInstance {
     };
     if (claims.node !== this.node) {
       const remote = this.relay.poll(claims.node, claims.sid, this.options.window);
-      res.once("close", () => remote.abort());
+      res.once("close", guarded(this.host.log, "longpoll relayed poll close", () => remote.abort()));
       answer(await remote.result);
       return;
     }
@@ -101,8 +101,9 @@ export class LongPollServer implements TransportInstance {
     };
     session.poll(waiter, true);
     if (res.headersSent) return;
-    timer = setTimeout(() => { if (session.cancel(waiter)) answer({ status: 204 }); }, this.options.window);
-    res.once("close", () => { clearTimeout(timer); session.cancel(waiter); });
+    const log = this.host.log;
+    timer = setTimeout(guarded(log, "longpoll poll window", () => { if (session.cancel(waiter)) answer({ status: 204 }); }, () => res.destroy()), this.options.window);
+    res.once("close", guarded(log, "longpoll poll close", () => { clearTimeout(timer); session.cancel(waiter); }));
   }
 
   /** GET without a usable token: ask the core, then answer 403 or open a session (410 + token). */
@@ -140,7 +141,7 @@ export class LongPollServer implements TransportInstance {
       sendJson(res, { status: 410 });
       return;
     }
-    const read = await readBody(req, this.options.maxBodyBytes);
+    const read = await readBody(req, this.options.maxBodyBytes, this.host.log);
     if (!read.ok) {
       if (read.reason === "too_large") sendJson(res, { status: 413, code: "ERR_BODY_TOO_LARGE" }, 413, { connection: "close" });
       return;

@@ -2,7 +2,7 @@
 // pushes, and records terminations and auth tokens so tests can assert on them.
 import {
   Endpoint, defineSocket, error, ok, refuse, silentLogger,
-  type ChannelSocket, type PubSubAdapter, type SocketHandler,
+  type ChannelSocket, type Logger, type PubSubAdapter, type SocketHandler,
 } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { longpoll, type LongPollOptions } from "@fawkes/longpoll";
@@ -68,9 +68,9 @@ export interface Started {
 }
 
 /** An endpoint with the fixture socket at /socket (and /other when asked), on port 0. */
-export async function start(options: LongPollOptions = {}, extra: { other?: boolean; pubsub?: PubSubAdapter; websocket?: boolean } = {}): Promise<Started> {
+export async function start(options: LongPollOptions = {}, extra: { other?: boolean; pubsub?: PubSubAdapter; websocket?: boolean; logger?: Logger } = {}): Promise<Started> {
   const record = newRecord();
-  const endpoint = new Endpoint({ logger: silentLogger, ...(extra.pubsub ? { pubsub: extra.pubsub } : {}) }).socket("/socket", fixtureSocket(options, record, extra.websocket === true));
+  const endpoint = new Endpoint({ logger: extra.logger ?? silentLogger, ...(extra.pubsub ? { pubsub: extra.pubsub } : {}) }).socket("/socket", fixtureSocket(options, record, extra.websocket === true));
   if (extra.other === true) endpoint.socket("/other", fixtureSocket(options, record));
   const port = await endpoint.listen(0, "127.0.0.1");
   return { endpoint, url: `http://127.0.0.1:${port}`, record };

@@ -171,7 +171,7 @@ test("the server closing a session (disconnect broadcast) answers the waiting po
   t.true(s.record.terminations.includes("room:d:closed"));
 });
 
-test("a client that never polls hits the buffer cap: its session ends, others live on", async (t) => {
+test("a client that never polls reaches maxBufferedMessages: its session ends, others live on", async (t) => {
   const s = await start({ maxBufferedMessages: 5, window: 5000 });
   t.teardown(() => s.endpoint.close());
   const quiet = await open(s.url);
@@ -273,4 +273,24 @@ test("configuration: a missing secret is ERR_NO_SECRET in production; a short on
   t.is(t.throws(() => longpoll({ secret: "short" }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
   t.is(t.throws(() => longpoll({ window: 0 }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
   t.notThrows(() => longpoll());
+});
+
+test("configuration: back-pressure options are checked as on every transport", (t) => {
+  for (const bad of [{ maxBufferedBytes: 0 }, { maxBufferedBytes: 1000, hardMaxBufferedBytes: 999 }, { slowConsumerGraceMs: -1 }, { maxBufferedMessages: 1.5 }]) {
+    t.is(t.throws(() => longpoll(bad), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION", JSON.stringify(bad));
+  }
+  t.notThrows(() => longpoll({ maxBufferedBytes: 1024, hardMaxBufferedBytes: 1024, slowConsumerGraceMs: 1, maxBufferedMessages: 1 }));
+});
+
+test("a frame the serializer cannot read ends only that session: the POST answers 200, the next poll 410", async (t) => {
+  const s = await start();
+  t.teardown(() => s.endpoint.close());
+  const bad = await open(s.url);
+  const other = await open(s.url);
+  await post(s.url, bad, [join("room:bad")]);
+  t.deepEqual((await post(s.url, bad, ["[not json"])).body, { status: 200 });
+  t.true(await until(() => s.record.terminations.includes("room:bad:closed")));
+  t.deepEqual((await poll(s.url, bad)).body, { status: 410 });
+  t.deepEqual((await post(s.url, other, [[null, "1", "phoenix", "heartbeat", {}]])).body, { status: 200 });
+  t.deepEqual(await collect(s.url, other, 1), [[null, "1", "phoenix", "phx_reply", { status: "ok", response: {} }]]);
 });

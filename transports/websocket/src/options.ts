@@ -1,7 +1,18 @@
-import { FawkesError, originChecker, type CheckOrigin } from "@fawkes/core";
+import {
+  DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS, FawkesError, originChecker, resolveBackpressure,
+  type Backpressure, type BackpressureOptions, type CheckOrigin,
+} from "@fawkes/core";
 
-/** Options of {@link websocket}. Every field is optional; defaults are in {@link WEBSOCKET_DEFAULTS}. */
-export interface WebSocketOptions {
+/**
+ * Options of {@link websocket}. Every field is optional; defaults are in {@link WEBSOCKET_DEFAULTS}.
+ *
+ * Back-pressure (`maxBufferedBytes`, `hardMaxBufferedBytes`, `slowConsumerGraceMs`)
+ * is core's one slow-consumer policy (`BackpressureOptions`), applied to the bytes
+ * queued for a connection and not yet taken by the kernel (`ws.bufferedAmount`): a
+ * connection is closed with 1008 and reason `ERR_SLOW_CONSUMER` only when it stays
+ * above `maxBufferedBytes` for `slowConsumerGraceMs`, or passes `hardMaxBufferedBytes`.
+ */
+export interface WebSocketOptions extends BackpressureOptions {
   /**
    * Idle close, in milliseconds: a connection that sends nothing (no message, no
    * ping) for this long is closed with 1001 so the client reconnects. The official
@@ -26,12 +37,6 @@ export interface WebSocketOptions {
    * answers `phoenix` when the client offers it, else the first of these it offers.
    */
   readonly subprotocols?: readonly string[];
-  /**
-   * Back-pressure limit in bytes: when a connection's unsent output passes it (the
-   * client stopped reading), that connection is closed with 1008 and reason
-   * `ERR_SLOW_CONSUMER`. Default 4 MiB.
-   */
-  readonly maxBufferedBytes?: number;
 }
 
 /** The defaults {@link websocket} applies. */
@@ -40,7 +45,9 @@ export const WEBSOCKET_DEFAULTS = {
   maxFrameSize: 1024 * 1024,
   compress: false,
   subprotocols: [] as readonly string[],
-  maxBufferedBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+  hardMaxBufferedBytes: 4 * DEFAULT_MAX_BUFFERED_BYTES,
+  slowConsumerGraceMs: DEFAULT_SLOW_CONSUMER_GRACE_MS,
 } as const;
 
 /** Options after validation, with defaults applied. */
@@ -50,12 +57,12 @@ export interface ResolvedOptions {
   readonly compress: boolean;
   readonly checkOrigin: CheckOrigin | undefined;
   readonly subprotocols: readonly string[];
-  readonly maxBufferedBytes: number;
+  readonly backpressure: Backpressure;
 }
 
 // RFC 7230 token characters: what a subprotocol name may contain.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const KNOWN = new Set(["timeout", "maxFrameSize", "compress", "checkOrigin", "subprotocols", "maxBufferedBytes"]);
+const KNOWN = new Set(["timeout", "maxFrameSize", "compress", "checkOrigin", "subprotocols", "maxBufferedBytes", "hardMaxBufferedBytes", "slowConsumerGraceMs"]);
 
 /** Validates `options`; throws `FawkesError` `ERR_BAD_OPTION` naming the first bad field. */
 export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions {
@@ -66,7 +73,7 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     bad("timeout must be a positive integer of milliseconds, or Infinity");
   }
   const maxFrameSize = positiveInteger("maxFrameSize", options.maxFrameSize ?? WEBSOCKET_DEFAULTS.maxFrameSize);
-  const maxBufferedBytes = positiveInteger("maxBufferedBytes", options.maxBufferedBytes ?? WEBSOCKET_DEFAULTS.maxBufferedBytes);
+  const backpressure = resolveBackpressureOptions(options);
   const compress = options.compress ?? WEBSOCKET_DEFAULTS.compress;
   if (typeof compress !== "boolean") bad("compress must be a boolean");
   const subprotocols = options.subprotocols ?? WEBSOCKET_DEFAULTS.subprotocols;
@@ -81,7 +88,15 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
       throw new FawkesError("ERR_BAD_OPTION", `websocket: checkOrigin is invalid: ${String(cause)}`, { cause });
     }
   }
-  return { timeout, maxFrameSize, maxBufferedBytes, compress, subprotocols: [...subprotocols], checkOrigin };
+  return { timeout, maxFrameSize, backpressure, compress, subprotocols: [...subprotocols], checkOrigin };
+}
+
+function resolveBackpressureOptions(options: BackpressureOptions): Backpressure {
+  try {
+    return resolveBackpressure(options);
+  } catch (cause) {
+    throw new FawkesError("ERR_BAD_OPTION", `websocket: ${(cause as Error).message}`, { cause });
+  }
 }
 
 function positiveInteger(name: string, value: unknown): number {

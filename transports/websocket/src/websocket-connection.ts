@@ -1,4 +1,4 @@
-import { CloseCode, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
+import { CloseCode, SlowConsumerWatch, truncateCloseReason, type Backpressure, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
 import type { WebSocket } from "ws";
 import type { IdleTracked } from "./idle-sweeper.js";
 import { encodeWire, type CorkBatch, type WireFrames } from "./wire-frames.js";
@@ -14,7 +14,7 @@ export interface ConnectionContext {
   readonly wire: WireFrames;
   readonly corks: CorkBatch;
   readonly compress: boolean;
-  readonly maxBufferedBytes: number;
+  readonly backpressure: Backpressure;
   readonly log: Logger;
   readonly name: string;
   /** The connection ended: stop tracking it. */
@@ -30,6 +30,13 @@ const OPEN = 1;
  * `send` writes a frame's wire bytes (built once per broadcast) straight to the TCP socket, corked for
  * the rest of the tick, when nothing else could reorder them (no compression,
  * socket open, ws's own queue empty); otherwise it goes through `ws.send`.
+ *
+ * Back-pressure is core's {@link SlowConsumerWatch} over `ws.bufferedAmount` (bytes
+ * in the TCP socket's buffer, corked ones included, plus ws's own queue). Below
+ * `maxBufferedBytes` a send costs a few property reads and a comparison: the watch
+ * (and its timer) only exists from a send that found the output above the soft
+ * limit until a send that finds it below again, so the grace period counts time
+ * spent above the limit without a break, as a poll's drain does on LongPoll.
  */
 export class WebSocketConnection implements ConnectionSink, IdleTracked {
   idleSweeps = 0;
@@ -38,6 +45,9 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   private writable = true;
   private reported = false;
   private corkedIn = -1;
+  /** Past the hard ceiling: write nothing more while the cut-off (next tick) is pending. */
+  private stalled = false;
+  private watch: SlowConsumerWatch | undefined;
   private readonly internals: WsInternals;
 
   constructor(private readonly ws: WebSocket, private readonly context: ConnectionContext) {
@@ -72,6 +82,7 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   /** @internal */
   ended(code: number, reason: Buffer): void {
     this.writable = false;
+    this.watch?.stop();
     this.context.forget(this);
     this.report(code, reason.toString("utf8"));
   }
@@ -79,7 +90,7 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   // ConnectionSink
 
   send(frame: Frame, shared = false): void {
-    if (!this.writable) return;
+    if (!this.writable || this.stalled) return;
     const ws = this.ws;
     const socket = this.internals._socket;
     const sender = this.internals._sender;
@@ -96,12 +107,17 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
         }
       }
       socket.write(shared ? this.context.wire.get(frame) : encodeWire(frame));
-      if (socket.writableLength + sender._bufferedBytes > this.context.maxBufferedBytes) this.slowConsumer();
+      // The same sum as ws.bufferedAmount, without the getter's indirections.
+      const queued = socket.writableLength + sender._bufferedBytes;
+      if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
+      else if (this.watch !== undefined) this.caughtUp();
       return;
     }
     if (ws.readyState !== OPEN) return;
     ws.send(frame.data, { binary: frame.opcode === "binary" });
-    if (ws.bufferedAmount > this.context.maxBufferedBytes) this.slowConsumer();
+    const queued = ws.bufferedAmount;
+    if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
+    else if (this.watch !== undefined) this.caughtUp();
   }
 
   close(code: number, reason: string): void {
@@ -127,24 +143,45 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
     return this.ws.readyState !== this.ws.CLOSED;
   }
 
+  /** @internal A listener of ours threw: log it and close only this connection. */
+  crashed(what: string, cause: unknown): void {
+    this.context.log.error(`${what} failed`, { transport: this.context.name, code: "ERR_TRANSPORT_CALLBACK", cause });
+    this.closeFromServer(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK");
+    this.report(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK"); // in case it threw while already closing
+  }
+
+  /** Output is above the soft limit: let the shared policy decide (it cuts off on a later tick). */
+  private behind(queued: number): void {
+    const limits = this.context.backpressure;
+    (this.watch ??= new SlowConsumerWatch(limits, () => this.ws.bufferedAmount, () => this.slowConsumer())).check();
+    // The rest of this tick's fan-out must not grow the buffer past the ceiling.
+    if (queued > limits.hardMaxBufferedBytes) this.stalled = true;
+  }
+
+  /** Output was seen below the soft limit again: a later rise starts a fresh grace period. */
+  private caughtUp(): void {
+    this.watch!.stop();
+    this.watch = undefined;
+  }
+
   private slowConsumer(): void {
-    this.context.log.warn("closing a connection whose client stopped reading", { transport: this.context.name, code: "ERR_SLOW_CONSUMER" });
-    // Deferred: we are inside the core's send loop (possibly a broadcast fan-out).
-    this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER", true);
+    if (!this.writable) return;
+    this.context.log.warn("closing a connection whose client stays behind", { transport: this.context.name, code: "ERR_SLOW_CONSUMER", queued: this.ws.bufferedAmount });
+    this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER");
   }
 
   /** A close the transport decides: tell the core now rather than at the TCP close. */
-  private closeFromServer(code: number, reason: string, defer = false): void {
+  private closeFromServer(code: number, reason: string): void {
     if (!this.writable) return;
     this.writable = false;
+    this.watch?.stop();
     this.closeSocket(code, reason);
-    if (defer) process.nextTick(() => this.report(code, reason));
-    else this.report(code, reason);
+    this.report(code, reason);
   }
 
   private closeSocket(code: number, reason: string): void {
     try {
-      this.ws.close(validCloseCode(code) ? code : CloseCode.InternalError, truncateReason(reason));
+      this.ws.close(wsCloseCode(code), truncateCloseReason(reason));
     } catch {
       this.ws.terminate();
     }
@@ -164,26 +201,30 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
 const CONNECTION = Symbol("fawkes.connection");
 type Tagged = WebSocket & { [CONNECTION]?: WebSocketConnection };
 
-function onMessage(this: Tagged, data: Buffer, isBinary: boolean): void { this[CONNECTION]!.received(data, isBinary); }
+// Shared listeners, one set per process: they find their connection on the ws
+// object (`this`), which core's `guarded` wrapper does not pass on, so each
+// guards itself the same way: a throw is logged and closes only that connection.
+function onMessage(this: Tagged, data: Buffer, isBinary: boolean): void {
+  const connection = this[CONNECTION]!;
+  try { connection.received(data, isBinary); } catch (cause) { connection.crashed("websocket message", cause); }
+}
 function onPing(this: Tagged): void { this[CONNECTION]!.idleSweeps = 0; }
-function onError(this: Tagged, error: Error & { code?: string }): void { this[CONNECTION]!.failed(error); }
-function onClose(this: Tagged, code: number, reason: Buffer): void { this[CONNECTION]!.ended(code, reason); }
-
-/** Codes a close frame may carry (RFC 6455 7.4, as ws enforces them). */
-function validCloseCode(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+function onError(this: Tagged, error: Error & { code?: string }): void {
+  const connection = this[CONNECTION]!;
+  try { connection.failed(error); } catch (cause) { connection.crashed("websocket error", cause); }
+}
+function onClose(this: Tagged, code: number, reason: Buffer): void {
+  const connection = this[CONNECTION]!;
+  try { connection.ended(code, reason); } catch (cause) { connection.crashed("websocket close", cause); }
 }
 
-/** A close reason must fit 123 bytes of UTF-8; cut on a character boundary. */
-function truncateReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let out = "";
-  let bytes = 0;
-  for (const ch of reason) {
-    const size = Buffer.byteLength(ch);
-    if (bytes + size > 123) break;
-    out += ch;
-    bytes += size;
-  }
-  return out;
+/**
+ * The close code to hand `ws`, which throws for any code a close frame may not
+ * carry (RFC 6455 7.4: 1000-1014 but 1004, 1005, 1006; 3000-4999). Every code
+ * Fawkes sends (1000, 1001, 1007, 1008, 1009, 1011, 1012, 4xxx) passes
+ * unchanged; anything else becomes 1011.
+ */
+export function wsCloseCode(code: number): number {
+  const valid = Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+  return valid ? code : CloseCode.InternalError;
 }

@@ -1,9 +1,9 @@
-import type { IncomingMessage } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
-  parseParams,
+  guarded, parseParams,
   type ConnectAcceptance, type ConnectDecision, type ConnectRequest, type Transport, type TransportContext, type TransportHost, type TransportInstance,
 } from "@fawkes/core";
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from "./options.js";
@@ -57,12 +57,14 @@ class WebSocketTransportInstance implements TransportInstance {
       perMessageDeflate: options.compress,
       handleProtocols: (offered) => preferred.find((p) => offered.has(p)) ?? false,
     });
-    this.sweeper = new IdleSweeper(options.timeout);
+    // With noServer ws never emits it today; an EventEmitter 'error' without a listener would throw.
+    this.wss.on("error", guarded(host.log, "websocket server error", (cause: Error) => host.log.error("websocket server error", { transport: host.name, cause })));
+    this.sweeper = new IdleSweeper(options.timeout, host.log);
     this.context = {
       wire: new WireFrames(),
-      corks: new CorkBatch(),
+      corks: new CorkBatch(host.log),
       compress: options.compress,
-      maxBufferedBytes: options.maxBufferedBytes,
+      backpressure: options.backpressure,
       log: host.log,
       name: host.name,
       forget: (connection) => {
@@ -72,14 +74,25 @@ class WebSocketTransportInstance implements TransportInstance {
     };
   }
 
+  /**
+   * A plain HTTP request (no upgrade) to exactly `<mount>/<name>` is answered 400,
+   * as Phoenix does (its transport answers 400 to anything that is not a
+   * WebSocket handshake); a deeper path is left to the core (404).
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    if (pathOf(req.url ?? "/") !== this.host.path) return false;
+    answerNotAHandshake(req, res);
+    return true;
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     // Node removed its own error listener from an upgraded socket: without one, a
     // reset during the handshake would crash the process.
     socket.on("error", ignoreError);
-    this.upgrade(req, socket, head).catch((cause: unknown) => {
+    this.upgrade(req, socket, head).catch(guarded(this.host.log, "websocket upgrade", (cause: unknown) => {
       this.host.log.error("websocket upgrade failed", { transport: this.host.name, cause });
       refuseUpgrade(socket, 500, "Internal Server Error");
-    });
+    }, () => socket.destroy()));
     return true;
   }
 
@@ -102,8 +115,7 @@ class WebSocketTransportInstance implements TransportInstance {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
-    if (path !== this.host.path) return refuseUpgrade(socket, 404, "Not Found");
+    if (pathOf(url) !== this.host.path) return refuseUpgrade(socket, 404, "Not Found");
     if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
     const problem = handshakeProblem(req);
     if (problem !== undefined) return refuseUpgrade(socket, 400, problem, { "Sec-WebSocket-Version": "13, 8" });
@@ -132,7 +144,9 @@ class WebSocketTransportInstance implements TransportInstance {
       else delete req.headers["sec-websocket-protocol"];
     }
     socket.off("error", ignoreError);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.opened(ws, decision));
+    // ws calls back from inside handleUpgrade: a throw there must not reach our
+    // catch above, which would write an HTTP answer into an upgraded socket.
+    this.wss.handleUpgrade(req, socket, head, guarded(this.host.log, "websocket open", (ws: WebSocket) => this.opened(ws, decision)));
   }
 
   private opened(ws: WebSocket, accepted: ConnectAcceptance): void {
@@ -149,3 +163,20 @@ class WebSocketTransportInstance implements TransportInstance {
 }
 
 function ignoreError(): void {}
+
+function pathOf(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** 400 with the reason on one line, as an upgrade that is not a handshake gets. */
+function answerNotAHandshake(req: IncomingMessage, res: ServerResponse): void {
+  const body = `${handshakeProblem(req) ?? "not a WebSocket handshake"}\n`;
+  res.writeHead(400, STATUS_CODES[400], {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+  // The body is not read: drop whatever the client still sends.
+  req.resume();
+}

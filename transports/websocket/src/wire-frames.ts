@@ -1,4 +1,4 @@
-import type { Frame } from "@fawkes/core";
+import type { Frame, Logger } from "@fawkes/core";
 
 /**
  * Unmasked, uncompressed server-to-client WebSocket frames (RFC 6455 5.2), header
@@ -63,6 +63,10 @@ export interface CorkableSocket {
  * Corks sockets written during one tick and uncorks them all once the tick's
  * synchronous work is done, so many small frames to one connection (a burst of
  * pushes and replies) leave in one `writev`.
+ *
+ * The flush runs from `process.nextTick`, where a throw would reach the process:
+ * each uncork is guarded on its own (logged), so one failing socket neither
+ * escapes nor leaves the others corked.
  */
 export class CorkBatch {
   /** Changes every time the batch is flushed: a socket corked in this epoch still is. */
@@ -72,8 +76,13 @@ export class CorkBatch {
     const sockets = this.corked;
     this.corked = [];
     this.epoch++;
-    for (let i = 0; i < sockets.length; i++) sockets[i]!.uncork();
+    for (let i = 0; i < sockets.length; i++) {
+      // Not core's `guarded`: its wrapper allocates per call, and this runs once per socket per tick.
+      try { sockets[i]!.uncork(); } catch (cause) { this.log.error("websocket uncork failed", { code: "ERR_TRANSPORT_CALLBACK", cause }); }
+    }
   };
+
+  constructor(private readonly log: Logger) {}
 
   /** Cork `socket` until the end of this tick; call at most once per socket per {@link epoch}. */
   add(socket: CorkableSocket): void {

@@ -3,7 +3,7 @@ import { connect as connectRaw } from "node:net";
 import { WebSocket } from "ws";
 import { websocket } from "@fawkes/websocket";
 import { websocketClientDriver } from "@fawkes/websocket/testing";
-import { call, open, rawRequest, startServer, upgradeRequest } from "./helpers.js";
+import { call, eventually, open, rawRequest, startServer, upgradeRequest } from "./helpers.js";
 
 // "a~~~>??b" in both base64 alphabets, unpadded as the phoenix client sends it.
 const TOKEN = "a~~~>??b";
@@ -134,12 +134,33 @@ test("an upgrade to a path below the transport answers 404", async (t) => {
   t.is(res.status, 404);
 });
 
+for (const [what, request] of [
+  ["a plain GET (no upgrade)", "GET /socket/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"],
+  ["a POST", "POST /socket/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"],
+] as const) {
+  test(`${what} to <mount>/websocket answers 400, as Phoenix does, before connect runs`, async (t) => {
+    const server = await startServer(t, { websocket: websocket() });
+    const res = await rawRequest(server.port, request);
+    t.teardown(() => res.socket.destroy());
+    t.is(res.status, 400);
+    t.is(server.seen.length, 0);
+  });
+}
+
+test("a plain GET below the transport's path answers 404", async (t) => {
+  const server = await startServer(t, { websocket: websocket() });
+  const res = await rawRequest(server.port, "GET /socket/websocket/extra HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  t.teardown(() => res.socket.destroy());
+  t.is(res.status, 404);
+});
+
 test("a client that leaves during a slow connect does not crash the server", async (t) => {
   const server = await startServer(t, { websocket: websocket() });
   const gone = connectRaw(server.port);
   gone.write(upgradeRequest("/socket/websocket?vsn=2.0.0&slow=100"));
-  await new Promise((r) => setTimeout(r, 20));
+  t.true(await eventually(() => server.seen.length === 1), "connect started");
   gone.resetAndDestroy();
+  // connect's 100 ms timer was set before this one, so it (and what follows it) runs first.
   await new Promise((r) => setTimeout(r, 150));
   t.is(server.seen.length, 1);
   t.is(server.endpoint.connectionCount, 0);

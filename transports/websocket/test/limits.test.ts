@@ -48,6 +48,15 @@ test("a frame the serializer cannot read closes that connection with 1007", asyn
   t.deepEqual((await call(other, heartbeat("9")))[1], "9");
 });
 
+test("a binary frame on a V1 (vsn 1.0.0) connection closes it with 1007 ERR_BINARY_UNSUPPORTED; others are unaffected", async (t) => {
+  const server = await startServer(t, { websocket: websocket() });
+  const other = await open(t, server);
+  const v1 = await open(t, server, { params: { vsn: "1.0.0" } });
+  v1.send({ opcode: "binary", data: new Uint8Array([0, 1, 2]) });
+  t.deepEqual(await v1.closed, { code: 1007, reason: "ERR_BINARY_UNSUPPORTED" });
+  t.deepEqual((await call(other, heartbeat("v1")))[1], "v1");
+});
+
 test("an idle connection is closed with 1001 after timeout; a heartbeating one stays", async (t) => {
   const server = await startServer(t, { websocket: websocket({ timeout: 200 }) });
   const started = Date.now();

@@ -15,7 +15,9 @@ test("checkOrigin is passed through for the core to enforce", (t) => {
 });
 
 test("the documented defaults", (t) => {
-  t.deepEqual({ ...WEBSOCKET_DEFAULTS }, { timeout: 60_000, maxFrameSize: 1_048_576, compress: false, subprotocols: [], maxBufferedBytes: 4_194_304 });
+  t.deepEqual({ ...WEBSOCKET_DEFAULTS }, {
+    timeout: 60_000, maxFrameSize: 1_048_576, compress: false, subprotocols: [], maxBufferedBytes: 4_194_304, hardMaxBufferedBytes: 16_777_216, slowConsumerGraceMs: 2000,
+  });
 });
 
 const bad: [string, unknown][] = [
@@ -26,6 +28,10 @@ const bad: [string, unknown][] = [
   ["maxFrameSize 0", { maxFrameSize: 0 }],
   ["maxFrameSize NaN", { maxFrameSize: Number.NaN }],
   ["maxBufferedBytes -5", { maxBufferedBytes: -5 }],
+  ["hardMaxBufferedBytes below maxBufferedBytes", { maxBufferedBytes: 1000, hardMaxBufferedBytes: 999 }],
+  ["hardMaxBufferedBytes below the default soft limit", { hardMaxBufferedBytes: 1024 }],
+  ["slowConsumerGraceMs 0", { slowConsumerGraceMs: 0 }],
+  ["slowConsumerGraceMs NaN", { slowConsumerGraceMs: Number.NaN }],
   ["compress as a string", { compress: "yes" }],
   ["a subprotocol with a space", { subprotocols: ["my proto"] }],
   ["subprotocols as a string", { subprotocols: "mqtt" }],
