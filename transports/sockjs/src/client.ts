@@ -26,8 +26,10 @@
 import "./browser-global.js";
 import SockJS from "sockjs-client";
 import { AUTH_PARAM, OPEN_ACK } from "./protocol.js";
+import { coreCloseCode } from "./close-codes.js";
 
 export { OPEN_ACK, AUTH_PARAM, SockJSCloseCode, refusalCloseCode, refusalStatus } from "./protocol.js";
+export { wireCloseCode, coreCloseCode, WIRE_CLOSE_OFFSET } from "./close-codes.js";
 
 /** Options of the adapter; all optional. */
 export interface SockJSAdapterOptions {
@@ -76,7 +78,8 @@ type SockJSConstructor = new (url: string, reserved: null, options: Record<strin
  *
  * `readyState` is CONNECTING until the server accepted the connection, then OPEN.
  * A refusal arrives as `onclose` with code `4000 + HTTP status` (4403), never
- * after an `onopen`. `send` takes strings only: binary data throws a TypeError
+ * after an `onopen`. Server closes arrive with the core's codes (1001, 1008,
+ * 1012, ...): the 3001-3999 the server sends are mapped back. `send` takes strings only: binary data throws a TypeError
  * with `code` `ERR_BINARY_UNSUPPORTED` (SockJS carries text). `close` accepts
  * 1000 and 3000-4999 (others become 1000), as sockjs-client does.
  */
@@ -122,7 +125,8 @@ export class SockJSWebSocket {
     sock.onmessage = (event) => this.receive(event.data);
     sock.onclose = (event) => {
       this.readyState = SockJSWebSocket.CLOSED;
-      this.onclose?.({ type: "close", code: event.code, reason: event.reason, wasClean: event.wasClean });
+      // The server shifts 1001-1999 into 3001-3999 (close-codes.ts); Phoenix must see 1001, 1012, ...
+      this.onclose?.({ type: "close", code: coreCloseCode(event.code), reason: event.reason, wasClean: event.wasClean });
     };
     sock.onerror = () => this.onerror?.({ type: "error" });
   }

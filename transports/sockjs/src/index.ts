@@ -18,3 +18,4 @@
 export { sockjs } from "./transport.js";
 export type { SockJSOptions } from "./options.js";
 export { OPEN_ACK, AUTH_PARAM, SockJSCloseCode, refusalCloseCode, refusalStatus } from "./protocol.js";
+export { wireCloseCode, coreCloseCode, WIRE_CLOSE_OFFSET } from "./close-codes.js";

@@ -1,10 +1,15 @@
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 
 /** What the core needs from the HTTP request that opened a SockJS session. */
 export interface OpeningRequest {
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The upgraded TCP socket of a WebSocket session (its queue is the session's). */
+  readonly socket?: Duplex | undefined;
+  /** The response of an HTTP receiving request (its queue is the session's while attached). */
+  readonly response?: ServerResponse | undefined;
 }
 
 /** A request path below the transport's prefix, as SockJS lays it out. */
@@ -45,13 +50,14 @@ export class OpeningRequests {
     return `peer:${address ?? ""}:${port ?? 0}`;
   }
 
-  remember(key: string, req: IncomingMessage): void {
+  /** Remembers `req` (and the socket or response the session's output goes to) under `key`. */
+  remember(key: string, req: IncomingMessage, output: { readonly socket?: Duplex; readonly response?: ServerResponse } = {}): void {
     const previous = this.entries.get(key);
     if (previous !== undefined) clearTimeout(previous.timer);
     const timer = setTimeout(() => this.entries.delete(key), this.ttlMs);
     timer.unref();
     this.entries.set(key, {
-      request: { headers: req.headers, remoteAddress: req.socket.remoteAddress ?? "", remotePort: req.socket.remotePort ?? 0 },
+      request: { headers: req.headers, remoteAddress: req.socket.remoteAddress ?? "", remotePort: req.socket.remotePort ?? 0, socket: output.socket, response: output.response },
       timer,
     });
   }

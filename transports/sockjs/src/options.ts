@@ -1,7 +1,14 @@
-import { FawkesError, type CheckOrigin } from "@fawkes/core";
+import { FawkesError, resolveBackpressure, type Backpressure, type BackpressureOptions, type CheckOrigin } from "@fawkes/core";
 
-/** Options of {@link sockjs}. Every field is optional. */
-export interface SockJSOptions {
+/**
+ * Options of {@link sockjs}. Every field is optional. The back-pressure options
+ * (`maxBufferedBytes`, `hardMaxBufferedBytes`, `slowConsumerGraceMs`) are the
+ * core's shared slow-consumer policy, applied to every sub-transport: a session
+ * whose queued output stays above `maxBufferedBytes` for `slowConsumerGraceMs`,
+ * or passes `hardMaxBufferedBytes`, is closed with 1008 `ERR_SLOW_CONSUMER`
+ * (3008 on the wire).
+ */
+export interface SockJSOptions extends BackpressureOptions {
   /**
    * Close a connection that sent nothing for this long, in ms, with code 1001
    * (the client reconnects). The official client heartbeats every 30 s. Default 60000.
@@ -61,8 +68,10 @@ export interface SockJSOptions {
   readonly checkOrigin?: CheckOrigin;
 }
 
+type OwnOptions = Omit<SockJSOptions, "checkOrigin" | keyof BackpressureOptions>;
+
 /** {@link SockJSOptions} with every default applied. */
-export type ResolvedSockJSOptions = Required<Omit<SockJSOptions, "checkOrigin">> & { readonly checkOrigin: CheckOrigin | undefined };
+export type ResolvedSockJSOptions = Required<OwnOptions> & { readonly checkOrigin: CheckOrigin | undefined; readonly backpressure: Backpressure };
 
 const DEFAULTS = {
   timeout: 60_000,
@@ -79,7 +88,9 @@ const DEFAULTS = {
 
 /** Applies defaults; throws `ERR_BAD_OPTION` for a value that cannot work. */
 export function resolveOptions(options: SockJSOptions): ResolvedSockJSOptions {
-  const resolved = { ...DEFAULTS, ...stripUndefined(options), checkOrigin: options.checkOrigin };
+  const { maxBufferedBytes, hardMaxBufferedBytes, slowConsumerGraceMs, checkOrigin, ...own } = options;
+  const backpressure = resolveBackpressure(stripUndefined({ maxBufferedBytes, hardMaxBufferedBytes, slowConsumerGraceMs }));
+  const resolved = { ...DEFAULTS, ...stripUndefined(own), checkOrigin, backpressure };
   for (const key of ["timeout", "disconnectDelay", "heartbeatDelay", "responseLimit", "maxFrameSize", "authTimeout", "maxPendingMessages"] as const) {
     const value = resolved[key];
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {

@@ -14,6 +14,8 @@ export interface SockJSConn extends EventEmitter {
   readonly url: string;
   readonly remoteAddress?: string;
   readonly remotePort?: number;
+  /** The sub-transport: `websocket`, `websocket-raw`, `xhr-streaming`, `xhr-polling`, ... */
+  readonly protocol?: string;
   /** The few headers sockjs keeps (referer, host, user-agent, x-forwarded-*, ...). */
   readonly headers: Record<string, string>;
   /** 0 connecting, 1 open, 2 closing, 3 closed. */

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
+import { CloseCode, guarded, parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
 import { resolveOptions, type ResolvedSockJSOptions, type SockJSOptions } from "./options.js";
 import { OpeningRequests, RECEIVING_KINDS, parseSockJSPath, type OpeningRequest } from "./opening-requests.js";
 import { AUTH_PARAM } from "./protocol.js";
 import { SessionBridge } from "./session-bridge.js";
+import { meterFor, type OutboundMeter } from "./outbound-meter.js";
+import { guardRequest } from "./request-guard.js";
+import { wireCloseCode } from "./close-codes.js";
 import { createSockJSServer, escapeRegExp, type SockJSConn, type SockJSHandler } from "./sockjs-server.js";
 
 /** Sub-transport request kinds that cross origins by design (see `crossOriginTransports`). */
@@ -22,7 +25,9 @@ const APPENDED_PARAM: Readonly<Record<string, string>> = { xhr: "t", xhr_streami
  * Text only (`capabilities.binary` is false): binary serializers are refused at
  * connect and binary frames are dropped with a logged `ERR_BINARY_UNSUPPORTED`.
  * Connect params travel in the URL query; the auth token travels as the first
- * message; refusals close the session with code `4000 + status`. See the README.
+ * message; refusals close the session with code `4000 + status`; the core's
+ * 1001-1999 close codes travel as 3001-3999 (see `close-codes.ts`). Every
+ * sub-transport follows the core's slow-consumer policy. See the README.
  *
  * ```ts
  * const userSocket = defineSocket({ serializers: [jsonV2, jsonV1] })
@@ -46,8 +51,8 @@ class SockJSTransportInstance implements TransportInstance {
   private readonly bridges = new Map<SessionBridge, { readonly session: string | undefined; readonly conn: SockJSConn }>();
   /** Server-closed sessions whose close frame waits for the client's next poll. */
   private readonly unsent = new Map<string, { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout }>();
-  /** Session ids with a live bridge: their later requests open nothing. */
-  private readonly liveSessions = new Set<string>();
+  /** Session ids with a live bridge (their later requests open nothing), with the session's output meter. */
+  private readonly liveSessions = new Map<string, OutboundMeter>();
   private closing = false;
 
   constructor(private readonly context: TransportContext, private readonly options: ResolvedSockJSOptions) {
@@ -67,31 +72,46 @@ class SockJSTransportInstance implements TransportInstance {
         else host.log.debug(`sockjs: ${line}`, { transport: host.name });
       },
     });
-    server.on("connection", (conn: SockJSConn | null) => { if (conn !== null) this.onConnection(conn); });
+    server.on("connection", (conn: SockJSConn | null) => {
+      if (conn === null) return;
+      guarded(host.log, "sockjs connection", () => this.onConnection(conn), () => conn.close(wireCloseCode(CloseCode.InternalError), "ERR_INTERNAL: connection failed"))();
+    });
     this.handler = server.listener().getHandler();
   }
 
+  /** Serves one HTTP request; a throw (ours or sockjs's) answers only it, with 500. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = this.pathOf(req);
-    if (this.closing) return this.drainRequest(req, res, path);
-    if (path !== undefined) {
-      if (!this.options.crossOriginTransports && (CROSS_ORIGIN_KINDS.has(path.kind) || /^iframe[0-9-.a-z_]*\.html$/.test(path.kind))) {
-        res.writeHead(404, { "content-type": "text/plain; charset=UTF-8" }).end("404 Error: Page not found\n");
-        return true;
-      }
-      if (SENDING_KINDS.has(path.kind) && !this.limitBody(req, res)) return true;
-      if (req.method !== "OPTIONS") this.rememberOpening(req, path.session, path.kind);
-      if (path.session !== undefined && RECEIVING_KINDS.has(path.kind)) this.noteDelivery(path.session, res);
-    }
-    return this.handler(req, res);
+    return guardRequest(this.context.host.log, "sockjs request", res, () => this.route(req, res));
   }
 
+  /** Serves one upgrade; a throw (ours, sockjs's or faye's) destroys only that socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (this.closing) return false;
+    return guardRequest(this.context.host.log, "sockjs upgrade", socket, () => {
+      if (this.closing) return false;
+      socket.on("error", () => socket.destroy());
+      const path = this.pathOf(req);
+      if (path !== undefined) this.rememberOpening(req, path.session, path.kind, { socket });
+      return this.handler(req, socket, head);
+    });
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): boolean {
     const path = this.pathOf(req);
-    if (path !== undefined) this.rememberOpening(req, path.session, path.kind);
-    socket.on("error", () => socket.destroy());
-    return this.handler(req, socket, head);
+    if (this.closing) return this.drainRequest(req, res, path);
+    if (path === undefined) return this.handler(req, res);
+    if (!this.options.crossOriginTransports && (CROSS_ORIGIN_KINDS.has(path.kind) || /^iframe[0-9-.a-z_]*\.html$/.test(path.kind))) {
+      res.writeHead(404, { "content-type": "text/plain; charset=UTF-8" }).end("404 Error: Page not found\n");
+      return true;
+    }
+    if (SENDING_KINDS.has(path.kind) && !this.limitBody(req, res)) return true;
+    const receiving = path.session !== undefined && RECEIVING_KINDS.has(path.kind) && req.method !== "OPTIONS";
+    if (req.method !== "OPTIONS") this.rememberOpening(req, path.session, path.kind, receiving ? { response: res } : {});
+    if (receiving) this.noteDelivery(path.session!, res);
+    const handled = this.handler(req, res);
+    // sockjs registers a receiving request synchronously and flushes the
+    // session's whole buffer into it: from here on the session's queue is this response.
+    if (receiving) this.liveSessions.get(path.session!)?.attach(res);
+    return handled;
   }
 
   /**
@@ -136,7 +156,7 @@ class SockJSTransportInstance implements TransportInstance {
   private trackUnsent(session: string): void {
     let done!: () => void;
     const sent = new Promise<void>((resolve) => { done = resolve; });
-    const timer = setTimeout(() => { this.unsent.delete(session); done(); }, this.options.disconnectDelay);
+    const timer = setTimeout(guarded(this.context.host.log, "sockjs unsent close frame timer", () => { this.unsent.delete(session); done(); }), this.options.disconnectDelay);
     timer.unref();
     this.unsent.set(session, { sent, done, timer });
   }
@@ -156,18 +176,20 @@ class SockJSTransportInstance implements TransportInstance {
     dropAppendedParam(search, path === undefined ? undefined : APPENDED_PARAM[path.kind]);
     const wantsToken = search.get(AUTH_PARAM) === "1";
     search.delete(AUTH_PARAM);
-    if (session !== undefined) this.liveSessions.add(session);
+    const meter = meterFor(opening, conn.protocol);
+    if (session !== undefined) this.liveSessions.set(session, meter);
     const bridge = new SessionBridge(
       conn,
       { params: parseParams(search), headers: opening.headers, remoteAddress: opening.remoteAddress, remotePort: opening.remotePort, url: conn.url },
       wantsToken,
       host,
       this.options,
-      (ended, byServer) => {
+      meter,
+      (ended, closeFramePending) => {
         this.bridges.delete(ended);
         if (session === undefined) return;
         this.liveSessions.delete(session);
-        if (byServer && !hasReceiver(conn)) this.trackUnsent(session);
+        if (closeFramePending) this.trackUnsent(session);
       },
     );
     this.bridges.set(bridge, { session, conn });
@@ -182,12 +204,12 @@ class SockJSTransportInstance implements TransportInstance {
     return pathname.startsWith(prefix) ? parseSockJSPath(pathname.slice(prefix.length)) : undefined;
   }
 
-  private rememberOpening(req: IncomingMessage, session: string | undefined, kind: string): void {
+  private rememberOpening(req: IncomingMessage, session: string | undefined, kind: string, output: { socket?: Duplex; response?: ServerResponse }): void {
     if (session === undefined) {
-      if (kind === "websocket") this.opening.remember(OpeningRequests.peerKey(req.socket.remoteAddress, req.socket.remotePort), req);
+      if (kind === "websocket") this.opening.remember(OpeningRequests.peerKey(req.socket.remoteAddress, req.socket.remotePort), req, output);
       return;
     }
-    if (RECEIVING_KINDS.has(kind) && !this.liveSessions.has(session)) this.opening.remember(session, req);
+    if (RECEIVING_KINDS.has(kind) && !this.liveSessions.has(session)) this.opening.remember(session, req, output);
   }
 
   /** Refuses a message body over `maxFrameSize` (413); false when it answered. */
@@ -200,22 +222,12 @@ class SockJSTransportInstance implements TransportInstance {
       return false;
     }
     let seen = 0;
-    req.on("data", (chunk: Buffer) => {
+    req.on("data", guarded(this.context.host.log, "sockjs body limit", (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > limit) req.destroy();
-    });
+    }));
     return true;
   }
-}
-
-/**
- * Whether a client request is attached to the session right now (so a close
- * frame goes out at once). Reads a sockjs internal; unknown shapes count as
- * attached, which only skips the wait in `close()`.
- */
-function hasReceiver(conn: SockJSConn): boolean {
-  const session = (conn as unknown as { _session?: { recv?: unknown } })._session;
-  return session === undefined || !("recv" in session) || (session.recv !== null && session.recv !== undefined);
 }
 
 /** Removes the pair sockjs-client appended (always the last one) for this kind. */

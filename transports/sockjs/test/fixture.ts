@@ -32,7 +32,7 @@ export async function startFixture(t: ExecutionContext, options: SockJSOptions =
     },
     id: (s) => (typeof s.assigns.user_id === "string" ? `user_socket:${s.assigns.user_id}` : null),
   })
-    .transport("sockjs", sockjs({ disconnectDelay: 1000, ...options }))
+    .transport("sockjs", sockjs({ disconnectDelay: 5000, ...options }))
     .channel("room:*", {
       join: (topic, payload) => ((payload as { reject?: boolean }).reject ? error({ reason: "unauthorized" }) : ok({ joined: topic })),
       handleIn(event: string, payload: unknown, s: ChannelSocket) {

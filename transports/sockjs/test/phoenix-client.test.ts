@@ -82,3 +82,18 @@ test("phoenix client: a refused connection never reports open and closes with 44
   t.is(closes[0], 4403);
   t.false(opened);
 });
+
+for (const sub of ["websocket", "xhr-streaming"] as const) {
+  test(`phoenix client over ${sub}: endpoint close arrives as 1012 (3012 on the wire, mapped back by the adapter)`, async (t) => {
+    const f = await startFixture(t);
+    const socket = new Socket(`${f.base}/socket`, { transport: sockjsTransport({ transports: [sub] }), reconnectAfterMs: () => 60_000 });
+    t.teardown(() => socket.disconnect());
+    const closes: number[] = [];
+    socket.onClose((event) => { closes.push(event.code); });
+    socket.connect();
+    t.is((await reply(socket.channel("room:end", {}).join())).status, "ok");
+    await f.endpoint.close();
+    t.true(await eventually(() => closes.length > 0));
+    t.is(closes[0], 1012);
+  });
+}
