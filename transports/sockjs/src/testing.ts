@@ -16,6 +16,7 @@ import SockJS from "sockjs-client";
 import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
 import { addSessionHeaders } from "./node-request-headers.js";
+import { coreCloseCode } from "./close-codes.js";
 
 // The driver contract lives in core; re-exported for convenience.
 export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
@@ -87,7 +88,7 @@ function connectSockJS(request: ClientConnectOptions, options: SockJSClientDrive
     };
     sock.onclose = (event) => {
       undoHeaders();
-      connection.ended(event.code, event.reason);
+      connection.ended(coreCloseCode(event.code), event.reason);
       if (settled) return;
       settled = true;
       clearTimeout(timer);
