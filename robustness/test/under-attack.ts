@@ -1,6 +1,7 @@
 // Shared setup of the fuzz files: a fixture server child, a bystander, and the
 // checks that close every run (server alive, bystander fully served).
 import type { ExecutionContext } from "ava";
+import fc from "fast-check";
 import { Bystander, startFixtureProcess, type FixtureProcess } from "@fawkes/robustness";
 
 export interface Target {
@@ -29,7 +30,22 @@ export async function assertSurvived(t: ExecutionContext, { server, bystander }:
 /** Close codes that are a clean answer to hostile input (never 1006 "no close frame", never 1011 "server error"). */
 export const CLEAN_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1003, 1007, 1008, 1009]);
 
-/** Runs `property` and, when it fails, adds the server's last stderr lines to the report. */
+/** A fast-check failure, its counterexample cut to a readable length, and the server's last stderr lines. */
 export function describeFailure(server: FixtureProcess, error: unknown): string {
-  return `${error instanceof Error ? error.message : String(error)}\n--- fixture server (exit ${JSON.stringify(server.exit)}) stderr:\n${server.stderr().slice(-3000)}`;
+  return `${shorten(error)}\n--- fixture server (exit ${JSON.stringify(server.exit)}) stderr:\n${server.stderr().slice(-3000)}`;
+}
+
+/** An error message cut to 3000 characters (counterexamples can be megabytes). */
+export function shorten(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 3000 ? `${text.slice(0, 3000)}... (${text.length} characters)` : text;
+}
+
+/** `fc.assert` for synchronous properties, with the failure shortened. */
+export function assertProperty<T>(property: fc.IProperty<T>, parameters: fc.Parameters<T>): void {
+  try {
+    fc.assert(property, parameters);
+  } catch (error) {
+    throw new Error(shorten(error));
+  }
 }
