@@ -62,3 +62,24 @@ function varint(out: number[], n: bigint): void {
   while (n > 0x7fn) { out.push(Number(n & 0x7fn) | 0x80); n >>= 7n; }
   out.push(Number(n));
 }
+
+/** One Rails-style query key: plain, nested, list, index, unicode, prototype-reaching, unbalanced, or thousands deep. */
+export const railsKey = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 12 }),
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
+  fc.constantFrom("__proto__", "constructor", "a[__proto__]", "__proto__[polluted]", "a[constructor][prototype]", "a[]", "a[][]", "a[0]", "a[b][c]", "a[", "a]", "[a]", "a[b]c", "a[b]]", "vsn[]", "user_id[x]"),
+  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 }).map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`),
+  fc.integer({ min: 50, max: 2500 }).map((n) => `deep${"[x]".repeat(n)}`),
+  fc.integer({ min: 1000, max: 6000 }).map((n) => "k".repeat(n)),
+);
+
+/** A query string of hostile Rails-style pairs (brackets left raw, everything else percent-encoded). */
+export const railsQuery = fc.tuple(
+  fc.array(fc.tuple(railsKey, fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }))), { maxLength: 10 }),
+  fc.oneof({ weight: 5, arbitrary: fc.constant([] as [string, string][]) }, { weight: 1, arbitrary: fc.constant([["reject", "1"]] as [string, string][]) }),
+).map(([pairs, reject]) => [...pairs, ...reject].map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${encodeURIComponent(v)}`).join("&"));
+
+/** True when the query (as the server parses it) asks the fixture to refuse the connection. */
+export function asksRefusal(query: string): boolean {
+  return new URLSearchParams(query).getAll("reject").at(-1) === "1";
+}
