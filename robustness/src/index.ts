@@ -16,3 +16,5 @@ export { wsProbe, type WsOutcome, type WsProbeOptions, type RawMessage } from ".
 export { rawUpgrade, type UpgradeAnswer } from "./raw-upgrade.js";
 export { WIRE_CODECS, heartbeat, type WireCodec } from "./wire-codecs.js";
 export { fuzzRuns, longFuzz } from "./fuzz-runs.js";
+export { longPollOpen, longPollPost, longPollUntil, type LongPollAnswer, type TokenPlacement } from "./longpoll-exchange.js";
+export { SockJSXhrSession, readSockJSFrame } from "./sockjs-exchange.js";

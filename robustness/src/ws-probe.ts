@@ -18,6 +18,8 @@ export interface WsProbeOptions {
   readonly liveness?: RawMessage;
   /** True for the server message that answers `liveness`. */
   readonly isAlive: (data: Buffer, isBinary: boolean) => boolean;
+  /** A server message that means "closed" inside the protocol (a SockJS `c[code,reason]` frame). */
+  readonly closeFrom?: (data: Buffer, isBinary: boolean) => { code: number; reason: string } | undefined;
   /** When set, nothing is sent before a server message passes this test (e.g. the SockJS open frame). */
   readonly awaitFirst?: (data: Buffer, isBinary: boolean) => boolean;
   /** Longest wait for an answer, ms. Default 5000. */
@@ -55,7 +57,9 @@ export function wsProbe(url: string, options: WsProbeOptions): Promise<WsOutcome
         if (options.awaitFirst!(data, isBinary)) { waitingFirst = false; sendAll(); }
         return;
       }
-      if (options.isAlive(data, isBinary)) settle({ kind: "alive" });
+      if (options.isAlive(data, isBinary)) { settle({ kind: "alive" }); return; }
+      const closed = options.closeFrom?.(data, isBinary);
+      if (closed !== undefined) settle({ kind: "closed", ...closed });
     });
     ws.on("close", (code: number, reason: Buffer) => settle({ kind: "closed", code, reason: reason.toString("utf8") }));
     ws.on("error", () => { /* a close event follows */ });

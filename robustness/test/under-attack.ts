@@ -14,6 +14,8 @@ export async function underAttack(t: ExecutionContext): Promise<Target> {
   const server = await startFixtureProcess();
   t.teardown(() => server.stop());
   const bystander = await Bystander.start(server.url);
+  // Failed assertions throw (AVA 6+), so the bystander's reconnect loop must end here too.
+  t.teardown(() => bystander.close());
   return { server, bystander };
 }
 
@@ -21,6 +23,7 @@ export async function underAttack(t: ExecutionContext): Promise<Target> {
 export async function assertSurvived(t: ExecutionContext, { server, bystander }: Target): Promise<void> {
   const report = await bystander.stop();
   t.is(server.exit, undefined, `the fixture server exited: ${JSON.stringify(server.exit)}\n${server.stderr().slice(-3000)}`);
+  t.deepEqual(report.tickFailures, [], "the fixture's broadcast route failed");
   t.deepEqual(report.missing, [], `the bystander missed ${report.missing.length} of ${report.sent} broadcasts`);
   t.is(report.interruptions, 0, "the bystander's socket closed or errored");
   t.true(report.sent > 0);
