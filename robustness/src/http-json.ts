@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";
 
 /** An HTTP answer: status, headers and the body as text. */
 export interface HttpReply {
@@ -14,7 +15,7 @@ export interface HttpReply {
  */
 export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number } = {}): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const timeoutMs = init.timeoutMs ?? 5000;
+    const timeoutMs = init.timeoutMs ?? ANSWER_TIMEOUT_MS;
     const req = request(url, { method: init.method ?? "GET", headers: { connection: "close", ...init.headers }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));

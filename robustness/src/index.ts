@@ -19,5 +19,6 @@ export { fuzzRuns, longFuzz } from "./fuzz-runs.js";
 export { longPollOpen, longPollPost, longPollUntil, type LongPollAnswer, type TokenPlacement } from "./longpoll-exchange.js";
 export { SockJSXhrSession, readSockJSFrame } from "./sockjs-exchange.js";
 export { DeliveryLedger, type DeliveryAudit } from "./soak/delivery-ledger.js";
-export { runVisit, SOAK_TRANSPORTS, type SoakVisit, type SoakTransport, type VisitOutcome } from "./soak/soak-client.js";
+export { runVisit, SOAK_TRANSPORTS, type SoakVisit, type SoakTransport, type VisitOutcome, type VisitReport } from "./soak/soak-client.js";
 export { runSoak, type SoakPlan, type SoakResult } from "./soak/soak-run.js";
+export { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";

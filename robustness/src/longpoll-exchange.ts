@@ -1,4 +1,5 @@
 import { httpRequest } from "./http-json.js";
+import { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";
 
 /** A LongPoll answer: the HTTP status and the JSON body's `status` (undefined when the body is not JSON). */
 export interface LongPollAnswer {
@@ -36,7 +37,7 @@ export async function longPollPost(base: string, token: string, placement: Token
   if (contentType !== undefined) headers["content-type"] = contentType;
   if (placement === "header" || placement === "both") headers["x-phoenix-longpoll-token"] = token;
   const query = placement === "query" || placement === "both" ? `?token=${encodeURIComponent(token)}` : "";
-  const reply = await httpRequest(`${base}/socket/longpoll${query}`, { method: "POST", headers, body, timeoutMs: 10_000 });
+  const reply = await httpRequest(`${base}/socket/longpoll${query}`, { method: "POST", headers, body, timeoutMs: ANSWER_TIMEOUT_MS });
   return parse(reply.status, reply.text);
 }
 
@@ -45,7 +46,7 @@ export async function longPollPost(base: string, token: string, placement: Token
  * gone (status 410: resolves "ended"). Each poll returns as soon as messages are
  * buffered, so a live session answers at once; rejects after `timeoutMs`.
  */
-export async function longPollUntil(base: string, token: string, wanted: (message: string) => boolean, timeoutMs = 5000): Promise<"served" | "ended"> {
+export async function longPollUntil(base: string, token: string, wanted: (message: string) => boolean, timeoutMs = ANSWER_TIMEOUT_MS): Promise<"served" | "ended"> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const reply = await httpRequest(`${base}/socket/longpoll?token=${encodeURIComponent(token)}`, { timeoutMs: Math.max(1, deadline - performance.now()) });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";
 
 /** The answer to a hand-made upgrade request: 101 (with the chosen subprotocol) or an HTTP status. */
 export interface UpgradeAnswer {
@@ -13,7 +14,7 @@ export interface UpgradeAnswer {
  * resolves with the status. A 101 socket is destroyed at once. Rejects when no
  * answer arrives within `timeoutMs`.
  */
-export function rawUpgrade(url: string, headers: Record<string, string>, timeoutMs = 5000): Promise<UpgradeAnswer> {
+export function rawUpgrade(url: string, headers: Record<string, string>, timeoutMs = ANSWER_TIMEOUT_MS): Promise<UpgradeAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       agent: false,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { httpRequest } from "./http-json.js";
+import { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";
 
 /**
  * SockJS frames from the server: `o` (open), `h` (heartbeat), `a[...]` (messages),
@@ -40,7 +41,7 @@ export class SockJSXhrSession {
 
   /** POSTs a raw `xhr_send` body; resolves with the HTTP status and body. */
   async send(body: string | Uint8Array, contentType = "text/plain"): Promise<{ status: number; text: string }> {
-    const reply = await httpRequest(`${this.root}/xhr_send`, { method: "POST", headers: { "content-type": contentType }, body, timeoutMs: 10_000 });
+    const reply = await httpRequest(`${this.root}/xhr_send`, { method: "POST", headers: { "content-type": contentType }, body, timeoutMs: ANSWER_TIMEOUT_MS });
     return { status: reply.status, text: reply.text };
   }
 
@@ -49,7 +50,7 @@ export class SockJSXhrSession {
    * ({code, reason}). Each poll returns as soon as frames are queued; rejects
    * after `timeoutMs` (sockjs would only send a heartbeat after 25 s).
    */
-  async pollUntil(wanted: (message: string) => boolean, timeoutMs = 5000): Promise<"served" | { code: number; reason: string }> {
+  async pollUntil(wanted: (message: string) => boolean, timeoutMs = ANSWER_TIMEOUT_MS): Promise<"served" | { code: number; reason: string }> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       const reply = await httpRequest(`${this.root}/xhr`, { method: "POST", timeoutMs: Math.max(1, deadline - performance.now()) });

@@ -1,4 +1,5 @@
 import { WebSocket } from "ws";
+import { ANSWER_TIMEOUT_MS } from "./answer-timeout.js";
 
 /** How a hostile WebSocket connection ended up. Anything but `hang` is an answer. */
 export type WsOutcome =
@@ -22,7 +23,7 @@ export interface WsProbeOptions {
   readonly closeFrom?: (data: Buffer, isBinary: boolean) => { code: number; reason: string } | undefined;
   /** When set, nothing is sent before a server message passes this test (e.g. the SockJS open frame). */
   readonly awaitFirst?: (data: Buffer, isBinary: boolean) => boolean;
-  /** Longest wait for an answer, ms. Default 5000. */
+  /** Longest wait for an answer, ms. Default {@link ANSWER_TIMEOUT_MS}. */
   readonly timeoutMs?: number;
 }
 
@@ -44,7 +45,7 @@ export function wsProbe(url: string, options: WsProbeOptions): Promise<WsOutcome
       else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
       setTimeout(() => ws.terminate(), 1000).unref();
     };
-    const timer = setTimeout(() => settle(new Error(`no answer within ${options.timeoutMs ?? 5000} ms from ${url.slice(0, 200)}`)), options.timeoutMs ?? 5000);
+    const timer = setTimeout(() => settle(new Error(`no answer within ${options.timeoutMs ?? ANSWER_TIMEOUT_MS} ms from ${url.slice(0, 200)}`)), options.timeoutMs ?? ANSWER_TIMEOUT_MS);
     const sendAll = (): void => {
       for (const m of options.messages) send(ws, m);
       if (options.liveness !== undefined) send(ws, options.liveness);

@@ -8,7 +8,7 @@ import { fuzzRuns, httpRequest, rawUpgrade, wsProbe } from "@fawkes/robustness";
 import { asksRefusal, railsQuery } from "./arbitraries.js";
 import { assertSurvived, describeFailure, underAttack, type Target } from "./under-attack.js";
 
-const RUNS = fuzzRuns(150);
+const RUNS = fuzzRuns(200);
 
 /** Node's HTTP parser answers 431 for request heads over 16 KiB: a clean refusal, before Fawkes. */
 const HEAD_LIMIT = 16 * 1024;

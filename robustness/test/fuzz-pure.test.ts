@@ -9,7 +9,7 @@ import { WIRE_CODECS, fuzzRuns } from "@fawkes/robustness";
 import { assertProperty } from "./under-attack.js";
 import { brokenJsonText, deepJsonText, protobufFields, structuredMessage, wrongShapeJson } from "./arbitraries.js";
 
-const RUNS = fuzzRuns(2000);
+const RUNS = fuzzRuns(1000);
 
 /** The codes each serializer documents for `decode`. */
 const DECODE_CODES: Readonly<Record<string, readonly string[]>> = {

@@ -13,7 +13,7 @@ import { SockJSXhrSession, fuzzRuns, heartbeat, readSockJSFrame, wsProbe, type R
 import { brokenJsonText, deepJsonText, structuredMessage, wrongShapeJson } from "./arbitraries.js";
 import { CLEAN_CLOSE_CODES, assertSurvived, describeFailure, underAttack, type Target } from "./under-attack.js";
 
-const RUNS = fuzzRuns(120);
+const RUNS = fuzzRuns(200);
 
 /** SockJS (faye-websocket) can only send 1000 and 3000-4999; the core's codes must map into those or stay as listed. */
 function cleanSockJSClose(code: number): boolean {

@@ -10,7 +10,9 @@ import { WIRE_CODECS, fuzzRuns, heartbeat, wsProbe, type RawMessage, type WireCo
 import { brokenJsonText, deepJsonText, protobufFields, structuredMessage, wrongShapeJson } from "./arbitraries.js";
 import { CLEAN_CLOSE_CODES, assertSurvived, describeFailure, underAttack } from "./under-attack.js";
 
-const RUNS = fuzzRuns(120);
+const RUNS = fuzzRuns(200);
+/** The transport's default `maxFrameSize`: one byte more closes with 1009. */
+const MAX_FRAME = 1024 * 1024;
 
 const joinFuzzRoom = { joinRef: "j", ref: "j", topic: "room:fuzz", event: "phx_join", payload: {} };
 
@@ -28,6 +30,8 @@ function malformedFor(codec: WireCodec): fc.Arbitrary<RawMessage> {
     textOf(wrongShapeJson.map((v) => JSON.stringify(v))),
     textOf(deepJsonText),
   ];
+  // Now and then a frame just over the size limit.
+  common.push(fc.integer({ min: MAX_FRAME + 1, max: MAX_FRAME + 64 }).map((n): RawMessage => ({ binary: new Uint8Array(n) })));
   switch (codec.name) {
     case "json-v2": {
       // V2 binary pushes: a kind byte, four lengths, then fields that may not match them.

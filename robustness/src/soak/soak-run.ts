@@ -1,5 +1,5 @@
 import { DeliveryLedger, type DeliveryAudit } from "./delivery-ledger.js";
-import { SOAK_TRANSPORTS, runVisit, type SoakTransport, type VisitOutcome } from "./soak-client.js";
+import { SOAK_TRANSPORTS, runVisit, type SoakTransport, type VisitReport } from "./soak-client.js";
 
 /** Shape of a soak run. */
 export interface SoakPlan {
@@ -19,6 +19,7 @@ export interface SoakPlan {
 export interface SoakResult {
   readonly visits: number;
   readonly byTransport: Readonly<Record<SoakTransport, number>>;
+  /** Visits by outcome (`ok`, or e.g. `interrupted longpoll: error timeout`). */
   readonly outcomes: Readonly<Record<string, number>>;
   readonly peakConcurrency: number;
   readonly elapsedMs: number;
@@ -48,7 +49,7 @@ export async function runSoak(baseUrl: string, plan: SoakPlan, seed = 1): Promis
   const ledger = new DeliveryLedger();
   const byTransport = Object.fromEntries(SOAK_TRANSPORTS.map((t) => [t, 0])) as Record<SoakTransport, number>;
   const outcomes: Record<string, number> = {};
-  const running = new Set<Promise<VisitOutcome>>();
+  const running = new Set<Promise<VisitReport>>();
   const started = performance.now();
   let visits = 0;
   let peak = 0;
@@ -59,11 +60,12 @@ export async function runSoak(baseUrl: string, plan: SoakPlan, seed = 1): Promis
       byTransport[transport]++;
       const visit = { id: `v${visits}`, transport, room: `room:soak-${Math.floor(random() * plan.rooms)}`, messages: between(plan.messagesPerVisit), gapMs: between(plan.gapMs) };
       visits++;
-      const p: Promise<VisitOutcome> = runVisit(baseUrl, visit, ledger).then((outcome) => {
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      const p: Promise<VisitReport> = runVisit(baseUrl, visit, ledger).then((report) => {
+        const key = report.outcome === "ok" ? "ok" : `${report.outcome} ${visit.transport}${report.interruption === undefined ? "" : `: ${report.interruption}`}`;
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
         running.delete(p);
         wake?.();
-        return outcome;
+        return report;
       });
       running.add(p);
       peak = Math.max(peak, running.size);
