@@ -73,6 +73,8 @@ export async function runVisit(baseUrl: string, visit: SoakVisit, ledger: Delive
     if (closing) return;
     interrupted = true;
     interruption ??= what;
+    // A subscriber whose connection failed is no longer live: nothing later is owed to it.
+    ledger.leaving(visit.id, performance.now());
   };
   socket.onError((error: unknown) => interrupt(`error ${describe(error)}`));
   socket.onClose((event: unknown) => interrupt(`close ${(event as { code?: unknown } | undefined)?.code ?? "?"}`));
