@@ -15,9 +15,14 @@ import { CLEAN_CLOSE_CODES, assertSurvived, describeFailure, underAttack, type T
 
 const RUNS = fuzzRuns(200);
 
-/** SockJS (faye-websocket) can only send 1000 and 3000-4999; the core's codes must map into those or stay as listed. */
+/**
+ * SockJS (faye-websocket, sockjs-client) can only carry 1000 and 3000-4999, so the
+ * transport shifts the core's 1001-1999 codes by 2000 (1007 -> 3007). Clean: a clean
+ * core code, or one shifted, sockjs's own 3000 ("Go away!", "Broken framing"), or a
+ * refusal 4000-4999. Never 3011 (the core's 1011, a server error).
+ */
 function cleanSockJSClose(code: number): boolean {
-  return CLEAN_CLOSE_CODES.has(code) || (code >= 3000 && code <= 4999);
+  return CLEAN_CLOSE_CODES.has(code) || CLEAN_CLOSE_CODES.has(code - 2000) || code === 3000 || (code >= 4000 && code <= 4999);
 }
 
 const VSNS = ["2.0.0", "1.0.0"] as const;
