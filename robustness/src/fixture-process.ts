@@ -33,7 +33,9 @@ export interface FixtureProcessOptions {
   /**
    * True: run this package's `measured-fixture-server` (memory over IPC, short
    * LongPoll window). False (default): the conformance package's own
-   * `fixture-server` binary, exactly as shipped.
+   * `fixture-server` binary, exactly as shipped, or the script named by the
+   * environment variable `FAWKES_FUZZ_SERVER` (any program that takes `--port 0`
+   * and prints `listening <port>`, e.g. another checkout's fixture server).
    */
   readonly measured?: boolean;
   /** Milliseconds to wait for `listening <port>`. Default 15000. */
@@ -50,7 +52,8 @@ function conformanceBin(): string {
 
 /** Starts a fixture server child on a free loopback port and resolves once it listens. */
 export function startFixtureProcess(options: FixtureProcessOptions = {}): Promise<FixtureProcess> {
-  const script = options.measured === true ? join(here, "bin", "measured-fixture-server.js") : conformanceBin();
+  const override = process.env.FAWKES_FUZZ_SERVER;
+  const script = options.measured === true ? join(here, "bin", "measured-fixture-server.js") : override !== undefined && override !== "" ? override : conformanceBin();
   const child = fork(script, ["--port", "0"], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     execArgv: options.measured === true ? ["--expose-gc"] : [],
