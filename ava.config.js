@@ -8,6 +8,7 @@ export default {
     "conformance/dist-test/**/*.test.js",
     "examples/*/dist-test/**/*.test.js",
     "interop/dist-test/**/*.test.js",
+    "robustness/dist-test/**/*.test.js",
   ],
   timeout: "2m",
   concurrency: 2,
