@@ -1,4 +1,7 @@
 // Tests are TypeScript compiled by `tsc -b` into each package's dist-test/.
+// The fuzzing and soak files (robustness/) run afterwards, alone, from
+// ava.robustness.config.js: they load the machine on purpose, and timing cases of
+// other files must not share two cores with them (nor they with those).
 export default {
   files: [
     "core/dist-test/**/*.test.js",
@@ -8,7 +11,6 @@ export default {
     "conformance/dist-test/**/*.test.js",
     "examples/*/dist-test/**/*.test.js",
     "interop/dist-test/**/*.test.js",
-    "robustness/dist-test/**/*.test.js",
   ],
   timeout: "2m",
   concurrency: 2,
