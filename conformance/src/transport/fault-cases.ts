@@ -18,6 +18,8 @@ const MAX_FLOOD_BYTES = 32 * 1024 * 1024;
 const PAD = "x".repeat(16 * 1024);
 const text = (data: string): Frame => ({ opcode: "text", data });
 const GARBAGE = text("\u0000 this is not a message {[");
+/** Garbage that still opens like a V2 frame, so it can travel in a LongPoll ndjson batch. */
+const BATCH_GARBAGE = text("[\u0000 this is not a message {[");
 
 interface Bystander { readonly c: SuiteClient; readonly joinRef: string; readonly topic: string }
 
@@ -259,7 +261,7 @@ export const faultCases: readonly TransportCase[] = [
       if (env.options.capabilities.rawFrames !== false) {
         // One read: a malformed frame and a good one. The first closes the connection; the second must not crash anything.
         const bad = await env.client();
-        bad.connection.sendBatch!([GARBAGE, bad.frame({ joinRef: null, ref: "1", topic: "room:x", event: "echo", payload: {} })]);
+        bad.connection.sendBatch!([BATCH_GARBAGE, bad.frame({ joinRef: null, ref: "1", topic: "room:x", event: "echo", payload: {} })]);
         await expectClosed(env, bad.connection, [1007], "a malformed frame first in one read");
       }
       t.pass();
