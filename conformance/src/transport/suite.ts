@@ -89,17 +89,22 @@ async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry
   } catch (error) {
     failure = error;
   } finally {
-    // Teardown runs inside the trap: closing clients and the endpoint is where a
-    // transport that throws on a close code shows it.
+    // Teardown runs inside the trap: closing the endpoint and the clients is where
+    // a transport that throws on a close code shows it. The endpoint closes first,
+    // while its clients are still attached (a SockJS session whose client already
+    // left would hold the close for its disconnect delay).
+    const closing = fixture === undefined ? Promise.resolve<unknown>(true) : within(fixture.close().then(() => true), scaled(10_000), false).catch((error: unknown) => error);
+    // The close is started and its first ticks ran (where a close code is sent):
+    // the next case may start while the endpoint waits for its clients. The trap
+    // stays open, so a fault seen meanwhile fails this case too.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    leave();
+    const closed = await closing;
+    if (closed !== true && failure === undefined) failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
     for (const fn of teardowns.reverse()) await within(Promise.resolve().then(fn), scaled(5000), undefined).catch(() => undefined);
-    if (fixture !== undefined) {
-      const closed = await within(fixture.close().then(() => true), scaled(10_000), false).catch((error: unknown) => error);
-      if (closed !== true && failure === undefined) failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
-    }
     // Errors thrown by callbacks the close scheduled (a timer, the next tick).
     await new Promise((resolve) => setTimeout(resolve, 10));
     trap.release();
-    leave();
   }
   if (trap.errors.length > 0) {
     const also = failure === undefined ? "" : `\n(the case also failed: ${failure instanceof Error ? failure.message : String(failure)})`;
