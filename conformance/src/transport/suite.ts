@@ -98,6 +98,7 @@ async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry
     // the next case may start while the endpoint waits for its clients. The trap
     // stays open, so a fault seen meanwhile fails this case too.
     await new Promise((resolve) => setTimeout(resolve, 10));
+    trap.closing();
     leave();
     const closed = await closing;
     if (closed !== true && failure === undefined) failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
