@@ -78,3 +78,19 @@ export function dropping(sink: ConnectionSink): ConnectionSink {
 export function forgetsClose(port: ConnectionPort): ConnectionPort {
   return { receive: (frame) => port.receive(frame), closed: () => undefined };
 }
+
+/**
+ * Throws from `close` for the codes faye-websocket (under the sockjs server)
+ * refuses: anything but 1000 and 3000-4999. The core closes with 1001, 1007 and
+ * 1012, so the throw lands in a transport callback, a broadcast fan-out or
+ * `endpoint.close()`.
+ */
+export function throwsOnCloseCode(sink: ConnectionSink): ConnectionSink {
+  return {
+    send: (frame, shared) => sink.send(frame, shared),
+    close(code, reason) {
+      if (code !== 1000 && (code < 3000 || code > 4999)) throw new Error(`The code must be either 1000, or between 3000 and 4999. ${code} is neither.`);
+      sink.close(code, reason);
+    },
+  };
+}

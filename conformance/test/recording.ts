@@ -26,8 +26,12 @@ export function recorder(): { test: TestFn; cases: RecordedCase[] } {
   return { test, cases };
 }
 
-/** Runs one case to the end (teardowns included); failures are recorded, never thrown. */
-export async function runCase(c: RecordedCase, timeoutMs = 8000): Promise<CaseResult> {
+/**
+ * Runs one case to the end (teardowns included); failures are recorded, never
+ * thrown. The bound is generous: the suite queues its cases (a few at a time,
+ * fault cases alone), and a queued case's clock is already running here.
+ */
+export async function runCase(c: RecordedCase, timeoutMs = 90_000): Promise<CaseResult> {
   const failures: string[] = [];
   const teardowns: (() => void | Promise<void>)[] = [];
   const check = (ok: boolean, message: string): void => {
@@ -58,8 +62,9 @@ export async function runCase(c: RecordedCase, timeoutMs = 8000): Promise<CaseRe
   return { title: c.title, failures };
 }
 
-/** Runs every non-skipped case concurrently; returns the failing ones. */
-export async function failingCases(cases: readonly RecordedCase[]): Promise<CaseResult[]> {
-  const results = await Promise.all(cases.filter((c) => !c.skipped).map((c) => runCase(c)));
+/** Runs every non-skipped case (whose title includes `only`, when given) concurrently; returns the failing ones. */
+export async function failingCases(cases: readonly RecordedCase[], only?: string): Promise<CaseResult[]> {
+  const chosen = cases.filter((c) => !c.skipped && (only === undefined || c.title.includes(only)));
+  const results = await Promise.all(chosen.map((c) => runCase(c)));
   return results.filter((r) => r.failures.length > 0);
 }

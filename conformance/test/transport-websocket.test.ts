@@ -9,4 +9,8 @@ transportSuite(test, {
   transport: () => websocket(),
   driver: websocketClientDriver,
   capabilities: websocket().capabilities,
+  faults: {
+    idleTimeout: (ms) => websocket({ timeout: ms }),
+    slowConsumer: (limits) => websocket(limits), // hardMaxBufferedBytes / slowConsumerGraceMs: accepted once the wslp branch is merged
+  },
 });

@@ -17,6 +17,40 @@ export interface ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
   /** Close from the client side; resolves once closed. */
   close(): Promise<void>;
+  /**
+   * Optional (declare it in {@link ClientDriverSupports.sendBatch}): send `frames`
+   * so that they reach the server in one read: one TCP write holding several
+   * WebSocket frames, one SockJS frame `["a","b"]`, one ndjson POST, several lines
+   * in one write. Must not be mixed with `send` calls still in flight.
+   */
+  sendBatch?(frames: readonly Frame[]): void;
+  /**
+   * Optional (declare it in {@link ClientDriverSupports.pauseReading}): stop
+   * taking data from the server, as a client that stopped reading does (the
+   * socket is no longer read; a polling client stops polling), so the server's
+   * output queues up. Frames already received stay receivable.
+   */
+  pauseReading?(): void;
+  /** Take data from the server again after {@link ClientConnection.pauseReading}. */
+  resumeReading?(): void;
+}
+
+/**
+ * What a driver's connections can do beyond the required methods. The
+ * conformance suite reads this when it registers its cases: a case that needs a
+ * capability the driver does not declare is registered as skipped, with the
+ * reason in its title. A declared capability must be implemented by every
+ * connection the driver opens.
+ */
+export interface ClientDriverSupports {
+  /**
+   * Connections implement `sendBatch`: true for every serializer, or a predicate
+   * on the `vsn` for drivers that can batch only some serializers' frames
+   * (LongPoll's ndjson carries V2 text and binary frames, not V1 objects).
+   */
+  readonly sendBatch?: boolean | ((vsn: string) => boolean);
+  /** Connections implement `pauseReading` and `resumeReading`. */
+  readonly pauseReading?: boolean;
 }
 
 /** The outcome of a connection attempt: open, or refused with an HTTP status. */
@@ -40,6 +74,8 @@ export interface ClientConnectOptions {
 /** Opens client connections for one transport. */
 export interface ClientDriver {
   connect(options: ClientConnectOptions): Promise<ClientConnectOutcome>;
+  /** Optional connection capabilities this driver implements. Default: none. */
+  readonly supports?: ClientDriverSupports;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Transport } from "@fawkes/core";
 import type { ClientConnectOutcome } from "../client-driver.js";
 import type { FixtureServer } from "../fixture/fixture-server.js";
 import type { SuiteAssertions } from "../test-fn.js";
@@ -16,6 +17,12 @@ export interface CaseEnv {
   connect(params?: Record<string, string>, headers?: Record<string, string>): Promise<ClientConnectOutcome>;
   /** Connects (asserting success) and closes the client when the case ends. */
   client(params?: Record<string, string>): Promise<SuiteClient>;
+  /** The per-frame receive timeout in use (scaled), ms. */
+  readonly timeoutMs: number;
+  /** `ms` times the suite's time scale (`FAWKES_TIMEOUT_SCALE`): use it for every wait. */
+  scaled(ms: number): number;
+  /** Runs `fn` once the case has ended, before the fixture closes (inside the process trap). */
+  teardown(fn: () => void | Promise<void>): void;
 }
 
 /** One transport case, run once per serializer. */
@@ -25,10 +32,17 @@ export interface TransportCase {
   skip?(options: TransportSuiteOptions, entry: SuiteSerializer): string | undefined;
   /** Fixture settings this case needs. */
   readonly fixture?: { readonly maxChannels?: number };
+  /**
+   * Run with no other case of the process at the same time, so a process-level
+   * fault seen meanwhile can only be this case's (the fault cases set it).
+   */
+  readonly isolated?: boolean;
+  /** The transport to serve instead of `options.transport()` (e.g. one from `options.faults`). */
+  transport?(options: TransportSuiteOptions): Transport;
   run(env: CaseEnv): Promise<void>;
 }
 
-/** Polls `check` every 20 ms until it is true or `timeoutMs` passes; returns the last result. */
+/** Polls `check` every 20 ms until it is true or `timeoutMs` passes; returns whether it became true. */
 export async function eventually(check: () => boolean, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

@@ -36,6 +36,11 @@ export class SuiteClient {
     this.connection.send(this.codec.encode(message));
   }
 
+  /** `message` as this client's codec writes it (for `sendBatch`). */
+  frame(message: ClientMessage): Frame {
+    return this.codec.encode(message);
+  }
+
   sendRaw(frame: Frame): void {
     this.connection.send(frame);
   }

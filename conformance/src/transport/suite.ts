@@ -2,10 +2,13 @@ import { jsonV1, jsonV2 } from "@fawkes/json";
 import { silentLogger } from "@fawkes/core";
 import { jsonV1Codec } from "../codecs/json-v1.js";
 import { jsonV2Codec } from "../codecs/json-v2.js";
-import { startFixtureServer } from "../fixture/fixture-server.js";
+import { startFixtureServer, type FixtureServer } from "../fixture/fixture-server.js";
 import { register } from "../register.js";
 import type { SuiteAssertions, TestFn } from "../test-fn.js";
-import type { CaseEnv, TransportCase } from "./case.js";
+import { within, type CaseEnv, type TransportCase } from "./case.js";
+import { caseGate, timeoutScale } from "./case-gate.js";
+import { faultCases } from "./fault-cases.js";
+import { trapProcessFaults } from "./process-trap.js";
 import { SuiteClient } from "./client.js";
 import { connectCases } from "./connect-cases.js";
 import { connectionCases } from "./connection-cases.js";
@@ -21,7 +24,7 @@ export const defaultSuiteSerializers: readonly SuiteSerializer[] = [
 ];
 
 /** Every transport case, in registration order. */
-export const transportCases: readonly TransportCase[] = [...connectCases, ...joinCases, ...eventCases, ...lifecycleCases, ...connectionCases];
+export const transportCases: readonly TransportCase[] = [...connectCases, ...joinCases, ...eventCases, ...lifecycleCases, ...connectionCases, ...faultCases];
 
 /**
  * Registers the transport conformance cases on `test`, once per serializer. Each
@@ -50,30 +53,63 @@ export function transportSuite(test: TestFn, options: TransportSuiteOptions): vo
 }
 
 async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry: SuiteSerializer, testCase: TransportCase): Promise<void> {
-  const serializers = options.serializers ?? defaultSuiteSerializers;
-  const fixture = await startFixtureServer({
-    transports: { [options.name]: options.transport() },
-    serializers: serializers.map((s) => s.serializer),
-    logger: silentLogger,
-    ...(testCase.fixture?.maxChannels === undefined ? {} : { maxChannels: testCase.fixture.maxChannels }),
-  });
-  t.teardown(() => fixture.close());
-  const timeoutMs = options.receiveTimeoutMs ?? 2000;
-  const connect: CaseEnv["connect"] = (params = {}, headers) => options.driver.connect({
-    url: fixture.url,
-    path: `/socket/${options.name}`,
-    params: { vsn: entry.codec.vsn, ...params },
-    ...(headers === undefined ? {} : { headers }),
-  });
-  const env: CaseEnv = {
-    t, fixture, options, entry, connect,
-    closeCodes: options.capabilities.closeCodes !== false,
-    async client(params) {
-      const outcome = await connect(params);
-      if (!outcome.ok) throw new Error(`connecting failed with status ${outcome.status}`);
-      t.teardown(() => outcome.connection.close());
-      return new SuiteClient(t, outcome.connection, entry.codec, timeoutMs);
-    },
-  };
-  await testCase.run(env);
+  const leave = await caseGate.enter(testCase.isolated === true);
+  const trap = trapProcessFaults();
+  const teardowns: (() => void | Promise<void>)[] = [];
+  const scaled = (ms: number): number => Math.round(ms * timeoutScale);
+  let failure: unknown;
+  let fixture: FixtureServer | undefined;
+  try {
+    fixture = await startFixtureServer({
+      transports: { [options.name]: testCase.transport?.(options) ?? options.transport() },
+      serializers: (options.serializers ?? defaultSuiteSerializers).map((s) => s.serializer),
+      logger: silentLogger,
+      ...(testCase.fixture?.maxChannels === undefined ? {} : { maxChannels: testCase.fixture.maxChannels }),
+    });
+    const url = fixture.url;
+    const timeoutMs = scaled(options.receiveTimeoutMs ?? 2000);
+    const connect: CaseEnv["connect"] = (params = {}, headers) => options.driver.connect({
+      url,
+      path: `/socket/${options.name}`,
+      params: { vsn: entry.codec.vsn, ...params },
+      ...(headers === undefined ? {} : { headers }),
+    });
+    const env: CaseEnv = {
+      t, fixture, options, entry, connect, timeoutMs, scaled,
+      closeCodes: options.capabilities.closeCodes !== false,
+      teardown: (fn) => { teardowns.push(fn); },
+      async client(params) {
+        const outcome = await connect(params);
+        if (!outcome.ok) throw new Error(`connecting failed with status ${outcome.status}`);
+        teardowns.push(() => outcome.connection.close());
+        return new SuiteClient(t, outcome.connection, entry.codec, timeoutMs);
+      },
+    };
+    await testCase.run(env);
+  } catch (error) {
+    failure = error;
+  } finally {
+    // Teardown runs inside the trap: closing the endpoint and the clients is where
+    // a transport that throws on a close code shows it. The endpoint closes first,
+    // while its clients are still attached (a SockJS session whose client already
+    // left would hold the close for its disconnect delay).
+    const closing = fixture === undefined ? Promise.resolve<unknown>(true) : within(fixture.close().then(() => true), scaled(10_000), false).catch((error: unknown) => error);
+    // The close is started and its first ticks ran (where a close code is sent):
+    // the next case may start while the endpoint waits for its clients. The trap
+    // stays open, so a fault seen meanwhile fails this case too.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    trap.closing();
+    leave();
+    const closed = await closing;
+    if (closed !== true && failure === undefined) failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
+    for (const fn of teardowns.reverse()) await within(Promise.resolve().then(fn), scaled(5000), undefined).catch(() => undefined);
+    // Errors thrown by callbacks the close scheduled (a timer, the next tick).
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    trap.release();
+  }
+  if (trap.errors.length > 0) {
+    const also = failure === undefined ? "" : `\n(the case also failed: ${failure instanceof Error ? failure.message : String(failure)})`;
+    throw new Error(`an exception escaped to the process while the case ran (it would have crashed a server):\n${trap.errors.join("\n")}${also}`);
+  }
+  if (failure !== undefined) throw failure;
 }

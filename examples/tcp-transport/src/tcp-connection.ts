@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import {
-  CloseCode, parseParams,
+  CloseCode, SlowConsumerWatch, guarded, parseParams, truncateCloseReason,
   type ConnectDecision, type ConnectRequest, type ConnectionPort, type ConnectionSink, type Frame, type TransportHost,
 } from "@fawkes/core";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
@@ -19,8 +19,13 @@ export interface ConnectionContext {
   forget(connection: TcpConnection): void;
 }
 
-/** How long a closing side waits for the peer to end its half before cutting the socket. */
-const CLOSE_GRACE_MS = 1000;
+/**
+ * How long a closing side waits for the peer to take its close line and end its
+ * half before cutting the socket. Generous, because the close line of a slow
+ * consumer sits behind everything it did not read (bounded by
+ * `hardMaxBufferedBytes`); cutting sooner would lose it (the client sees 1006).
+ */
+const CLOSE_GRACE_MS = 5000;
 
 /**
  * One client socket, from its handshake line to its end. It makes the three
@@ -35,20 +40,29 @@ export class TcpConnection implements ConnectionSink {
   /** The close line sent or received: what `port.closed` reports. */
   private ending: { code: number; reason: string } | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** When the client last sent anything (ms, `Date.now()`). */
+  private lastInbound = Date.now();
+  private readonly watch: SlowConsumerWatch;
+  private reported = false;
 
   constructor(private readonly socket: Socket, private readonly context: ConnectionContext) {
     this.lines = new LineSplitter(context.options.maxLineBytes);
+    this.watch = new SlowConsumerWatch(context.options.backpressure, () => socket.writableLength, () => this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER"));
     socket.setNoDelay(true);
-    if (context.options.timeout !== Infinity) socket.setTimeout(context.options.timeout);
-    socket.on("data", (chunk: Buffer) => {
+    const log = context.host.log;
+    // Every listener is guarded: whatever a bug throws in one ends this socket, never the process.
+    const cut = (): void => { socket.destroy(); };
+    socket.on("data", guarded(log, "tcp data", (chunk: Buffer) => {
+      this.lastInbound = Date.now();
       if (this.state === "closing" || this.state === "closed") return; // nothing more is read once closing
       this.lines.push(chunk);
       this.read();
-    });
-    socket.on("timeout", () => (this.state === "open" ? this.close(CloseCode.GoingAway, "idle timeout") : socket.destroy()));
+    }, cut));
     // A reset is reported by "close"; an unhandled "error" would crash the process.
     socket.on("error", () => {});
-    socket.on("close", () => this.closed());
+    socket.on("close", guarded(log, "tcp close", () => this.closed()));
+    this.armIdle(context.options.timeout);
   }
 
   /** True until the handshake is answered: `close()` of the transport drops these at once. */
@@ -61,13 +75,14 @@ export class TcpConnection implements ConnectionSink {
   send(frame: Frame): void {
     if (this.state !== "open") return;
     this.socket.write(this.context.wire(frame));
-    if (this.socket.writableLength > this.context.options.maxBufferedBytes) this.close(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER");
+    this.watch.check(); // never closes synchronously: we may be inside a broadcast fan-out
   }
 
   close(code: number, reason: string): void {
     if (this.state !== "open") return;
-    this.ending = { code, reason };
-    this.socket.end(encodeClose(code, reason));
+    this.ending = { code, reason: truncateCloseReason(reason) };
+    this.watch.stop();
+    this.socket.end(encodeClose(code, this.ending.reason));
     this.endGracefully();
   }
 
@@ -83,7 +98,7 @@ export class TcpConnection implements ConnectionSink {
       const line = this.lines.next();
       if (line === undefined) return;
       if (line === LINE_TOO_LONG) {
-        if (this.state === "open") this.close(CloseCode.TooBig, "line too long");
+        if (this.state === "open") this.closeFromServer(CloseCode.TooBig, "line too long");
         else this.answer({ ok: false, status: 400, code: "ERR_LINE_TOO_LONG", reason: "handshake line too long" });
         return;
       }
@@ -97,7 +112,7 @@ export class TcpConnection implements ConnectionSink {
     if (line.kind === "frame") this.port!.receive(line.frame); // in order: one line at a time
     else if (line.kind === "invalid") {
       this.context.host.log.debug("closing tcp connection after a malformed line", { transport: this.context.host.name, problem: line.problem });
-      this.close(line.code, line.problem);
+      this.closeFromServer(line.code, line.problem);
     }
     else {
       // The client closed: end our half too, no echo; report its code.
@@ -165,9 +180,32 @@ export class TcpConnection implements ConnectionSink {
     this.endGracefully();
   }
 
+  /**
+   * A close this transport decides (idle, a bad line, a slow consumer): tell the
+   * core now, not when the socket is finally gone, so its channels stop sending.
+   */
+  private closeFromServer(code: number, reason: string): void {
+    if (this.state !== "open") return;
+    this.close(code, reason);
+    this.report();
+  }
+
+  /** The idle timer: one per connection, re-armed for what is left since the last inbound chunk. */
+  private armIdle(timeout: number): void {
+    if (timeout === Infinity) return;
+    const left = Math.max(1, this.lastInbound + timeout - Date.now());
+    this.idleTimer = setTimeout(guarded(this.context.host.log, "tcp idle timer", () => {
+      if (this.state === "closing" || this.state === "closed") return;
+      if (Date.now() - this.lastInbound < timeout) return this.armIdle(timeout);
+      if (this.state === "open") this.closeFromServer(CloseCode.GoingAway, "idle timeout");
+      else this.socket.destroy(); // never finished its handshake
+    }), left).unref();
+  }
+
   /** Our half is ended: keep reading (and dropping) until the peer's end, or cut it after a grace. */
   private endGracefully(): void {
     this.state = "closing";
+    clearTimeout(this.idleTimer);
     this.socket.resume();
     this.graceTimer ??= setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
@@ -175,8 +213,16 @@ export class TcpConnection implements ConnectionSink {
   private closed(): void {
     this.state = "closed";
     clearTimeout(this.graceTimer);
+    clearTimeout(this.idleTimer);
+    this.watch.stop();
     this.context.forget(this);
-    // Call 3: exactly once, whoever closed; "close" fires once per socket.
-    this.port?.closed(this.ending ?? { code: WireCloseCode.Abnormal, reason: "connection lost" });
+    this.report();
+  }
+
+  /** Call 3: exactly once, whoever closed. */
+  private report(): void {
+    if (this.reported || this.port === undefined) return;
+    this.reported = true;
+    this.port.closed(this.ending ?? { code: WireCloseCode.Abnormal, reason: "connection lost" });
   }
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Frame, Transport, TransportContext, TransportHost, TransportInstance } from "@fawkes/core";
+import { guarded, type Frame, type Transport, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
 import { resolveTcpOptions, type ResolvedTcpOptions, type TcpTransportOptions } from "./options.js";
 import { TcpConnection, type ConnectionContext } from "./tcp-connection.js";
 import { encodeFrame } from "./wire-format.js";
@@ -59,7 +59,10 @@ class TcpTransportInstance implements TransportInstance {
       isClosing: () => this.closing,
       forget: (connection) => this.connections.delete(connection),
     };
-    this.server = createServer((socket: Socket) => this.connections.add(new TcpConnection(socket, this.context)));
+    this.server = createServer((socket: Socket) => {
+      socket.on("error", () => {}); // until the connection installs its own listeners
+      guarded(host.log, "tcp accept", () => this.connections.add(new TcpConnection(socket, this.context)), () => socket.destroy())();
+    });
     this.listening = new Promise((resolve) => {
       this.server.on("error", (cause) => {
         host.log.error("tcp transport could not listen", { transport: host.name, port: options.port, cause });

@@ -32,6 +32,7 @@ export interface TcpConnectOptions extends Handshake {
  * run concurrently, so there is no single port to close over.
  */
 export const tcpClientDriver: ClientDriver = {
+  supports: { sendBatch: true, pauseReading: true },
   async connect({ url, path, params, authToken, headers }) {
     const res = await fetch(new URL(path, url));
     const body = await res.json() as { port?: unknown };
@@ -91,6 +92,20 @@ class TcpClientConnection implements ClientConnection {
 
   send(frame: Frame): void {
     if (this.ending === undefined && this.socket.writable) this.socket.write(encodeFrame(frame));
+  }
+
+  /** Every frame's line in one write. */
+  sendBatch(frames: readonly Frame[]): void {
+    if (this.ending === undefined && this.socket.writable) this.socket.write(frames.map(encodeFrame).join(""));
+  }
+
+  /** Stops reading the socket: the server's output queues in the kernel, then in the server. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   receive(timeoutMs = 2000): Promise<Frame> {

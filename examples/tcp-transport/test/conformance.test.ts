@@ -10,4 +10,8 @@ transportSuite(test, {
   driver: tcpClientDriver,
   // closeCodes (C lines), rawFrames (any T line) and checksOrigin (the handshake carries headers) all hold.
   capabilities: { ...tcpTransport({ port: 0 }).capabilities, closeCodes: true, rawFrames: true, checksOrigin: true },
+  faults: {
+    idleTimeout: (ms) => tcpTransport({ port: 0, timeout: ms }),
+    slowConsumer: (limits) => tcpTransport({ port: 0, ...limits }),
+  },
 });

@@ -10,7 +10,7 @@
  * ```
  */
 import { request, type IncomingHttpHeaders } from "node:http";
-import type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, Frame } from "@fawkes/core";
+import { FawkesError, FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { MAX_BATCH_LINES } from "./options.js";
 
 // The driver contract lives in core; re-exported for convenience.
@@ -48,11 +48,12 @@ export function httpJson(method: string, url: string, headers: Record<string, st
 class LongPollClientConnection implements ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
   private resolveClosed!: (info: { code: number | undefined; reason: string }) => void;
-  private readonly inbox: Frame[] = [];
-  private readonly readers: ((frame: Frame) => void)[] = [];
+  private readonly inbox = new FrameInbox();
   private outbox: Frame[] = [];
   private sending = false;
   private ended = false;
+  /** Set while reading is paused: the poll loop waits on it. */
+  private paused: { promise: Promise<void>; resume(): void } | undefined;
   private readonly abort = new AbortController();
 
   constructor(private readonly endpoint: string, private readonly token: string, private readonly headers: Record<string, string>) {
@@ -69,18 +70,34 @@ class LongPollClientConnection implements ClientConnection {
     }
   }
 
+  /**
+   * Every frame in one ndjson POST (at most 100; V2 text frames and binary
+   * frames only, since a V1 frame travels alone as the whole body). Throws
+   * `ERR_BATCH_UNSUPPORTED` otherwise.
+   */
+  sendBatch(frames: readonly Frame[]): void {
+    if (frames.length > MAX_BATCH_LINES || frames.some((f) => f.opcode === "text" && !f.data.startsWith("["))) {
+      throw new FawkesError("ERR_BATCH_UNSUPPORTED", `one ndjson POST carries at most ${MAX_BATCH_LINES} V2 text or binary frames`);
+    }
+    for (const frame of frames) this.send(frame); // queued in the same tick: the send loop takes them in one POST
+  }
+
+  /** Stops polling once the poll in flight returns: the session's output queues on the server. */
+  pauseReading(): void {
+    if (this.paused !== undefined) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((resolve) => { resume = resolve; });
+    this.paused = { promise, resume };
+  }
+
+  resumeReading(): void {
+    const paused = this.paused;
+    this.paused = undefined;
+    paused?.resume();
+  }
+
   receive(timeoutMs = 2000): Promise<Frame> {
-    const ready = this.inbox.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const reader = (frame: Frame): void => { clearTimeout(timer); resolve(frame); };
-      const timer = setTimeout(() => {
-        const i = this.readers.indexOf(reader);
-        if (i !== -1) this.readers.splice(i, 1);
-        reject(new Error(`no frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.readers.push(reader);
-    });
+    return this.inbox.receive(timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -92,6 +109,8 @@ class LongPollClientConnection implements ClientConnection {
     if (this.ended) return;
     this.ended = true;
     this.abort.abort();
+    this.resumeReading();
+    this.inbox.end(`session ended (${reason})`);
     this.resolveClosed({ code: undefined, reason });
   }
 
@@ -101,6 +120,10 @@ class LongPollClientConnection implements ClientConnection {
 
   private async pollLoop(): Promise<void> {
     while (!this.ended) {
+      if (this.paused !== undefined) {
+        await this.paused.promise;
+        continue;
+      }
       let answer: HttpAnswer;
       try {
         answer = await httpJson("GET", this.endpoint, this.requestHeaders(), undefined, this.abort.signal);
@@ -111,19 +134,13 @@ class LongPollClientConnection implements ClientConnection {
       const status = answer.body?.status;
       if (status === 200) {
         const messages = answer.body?.messages;
-        if (Array.isArray(messages)) for (const m of messages) if (typeof m === "string") this.arrive({ opcode: "text", data: m });
+        if (Array.isArray(messages)) for (const m of messages) if (typeof m === "string") this.inbox.push({ opcode: "text", data: m });
       } else if (status === 410) {
         this.end("session_gone");
       } else if (status !== 204) {
         this.end(`poll status ${String(status ?? answer.httpStatus)}`);
       }
     }
-  }
-
-  private arrive(frame: Frame): void {
-    const reader = this.readers.shift();
-    if (reader !== undefined) reader(frame);
-    else this.inbox.push(frame);
   }
 
   private async sendLoop(): Promise<void> {
@@ -164,6 +181,8 @@ function nextBatch(outbox: readonly Frame[]): { body: string; contentType: strin
 
 /** Opens LongPoll sessions over HTTP, as the official client does. */
 export const longPollClientDriver: ClientDriver = {
+  // V1 frames travel one per POST, so only other serializers' frames can be batched.
+  supports: { sendBatch: (vsn) => !vsn.startsWith("1."), pauseReading: true },
   async connect(options) {
     const endpoint = new URL(options.path, options.url);
     const query = new URLSearchParams(options.params);
