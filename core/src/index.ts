@@ -45,7 +45,7 @@ export type {
 } from "./transport.js";
 export { originChecker, type CheckOrigin } from "./origin.js";
 export type { PhoenixClientMessage, PhoenixCodec } from "./phoenix-codec.js";
-export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver } from "./client-driver.js";
+export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type ClientDriverSupports } from "./client-driver.js";
 export {
   guarded, truncateCloseReason, resolveBackpressure, SlowConsumerWatch, MAX_CLOSE_REASON_BYTES, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS,
   type BackpressureOptions, type Backpressure,
