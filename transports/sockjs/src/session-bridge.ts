@@ -10,8 +10,13 @@ import type { SockJSConn } from "./sockjs-server.js";
 
 type State = "awaiting-token" | "connecting" | "open" | "closed";
 
-/** Called once as a bridge ends; `closeFramePending` when the server closed and no client request carried the close frame yet. */
-export type BridgeEnded = (bridge: SessionBridge, closeFramePending: boolean) => void;
+/**
+ * Called once as a bridge ends; `closeFramePending` when the server closed and no
+ * client request carried the close frame yet; `messagesPending` when messages
+ * also wait for the next request (a polling client then needs two more polls:
+ * sockjs ends a polling response after one batch, before the close frame).
+ */
+export type BridgeEnded = (bridge: SessionBridge, closeFramePending: boolean, messagesPending: boolean) => void;
 
 /**
  * Bridges one SockJS session to one core connection, after the handshake in
@@ -83,6 +88,7 @@ export class SessionBridge {
 
   private closeSession(wire: number, reason: string): void {
     const closeFramePending = !this.meter.attached();
+    const messagesPending = closeFramePending && this.meter.queued() > 0;
     try {
       this.conn.close(wire, reason);
     } catch (cause) {
@@ -92,7 +98,7 @@ export class SessionBridge {
       this.meter.destroy();
     }
     releaseSessionTimer(this.conn);
-    this.ended(this, closeFramePending);
+    this.ended(this, closeFramePending, messagesPending);
   }
 
   private onData(message: unknown): void {
@@ -231,7 +237,7 @@ export class SessionBridge {
     this.watch?.stop();
     this.pending = [];
     this.port?.closed({ code: undefined, reason: "sockjs session closed" });
-    this.ended(this, false);
+    this.ended(this, false, false);
   }
 
   /** `fn` guarded: an exception is logged and ends this session with 1011. */

@@ -20,6 +20,7 @@ import { connect as netConnect, type NetConnectOpts, type Socket } from "node:ne
 import { WebSocket } from "ws";
 import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
+import { coreCloseCode } from "./close-codes.js";
 
 export interface SockJSWebSocketDriverOptions {
   /** Which WebSocket endpoint of the SockJS server to speak to. */
@@ -101,7 +102,9 @@ class SockJSWebSocketConnection implements ClientConnection {
     });
     this.closed = new Promise((resolve) => {
       ws.on("close", (code: number, reason: Buffer) => {
-        const info = this.announced ?? { code, reason: reason.toString("utf8") };
+        const wire = this.announced ?? { code, reason: reason.toString("utf8") };
+        // Report core codes (3001 on the wire is 1001), as the client adapter does.
+        const info = { code: coreCloseCode(wire.code), reason: wire.reason };
         this.inbox.end(`connection closed (${info.code})`);
         resolve(info);
       });

@@ -14,6 +14,8 @@ import { createSockJSServer, escapeRegExp, type SockJSConn, type SockJSHandler }
 const CROSS_ORIGIN_KINDS: ReadonlySet<string> = new Set(["htmlfile", "jsonp", "jsonp_send"]);
 /** Request kinds whose body carries client messages. */
 const SENDING_KINDS: ReadonlySet<string> = new Set(["xhr_send", "jsonp_send"]);
+/** Receiving kinds whose response ends after one batch of messages. */
+const POLLING_KINDS: ReadonlySet<string> = new Set(["xhr", "jsonp"]);
 /** The query pair sockjs-client appends last, per kind (`t` cache buster, `c` callback). */
 const APPENDED_PARAM: Readonly<Record<string, string>> = { xhr: "t", xhr_streaming: "t", htmlfile: "c", jsonp: "c" };
 
@@ -50,7 +52,7 @@ class SockJSTransportInstance implements TransportInstance {
   private readonly opening: OpeningRequests;
   private readonly bridges = new Map<SessionBridge, { readonly session: string | undefined; readonly conn: SockJSConn }>();
   /** Server-closed sessions whose close frame waits for the client's next poll. */
-  private readonly unsent = new Map<string, { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout }>();
+  private readonly unsent = new Map<string, { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout; messagesFirst: boolean }>();
   /** Session ids with a live bridge (their later requests open nothing), with the session's output meter. */
   private readonly liveSessions = new Map<string, OutboundMeter>();
   private closing = false;
@@ -106,7 +108,7 @@ class SockJSTransportInstance implements TransportInstance {
     if (SENDING_KINDS.has(path.kind) && !this.limitBody(req, res)) return true;
     const receiving = path.session !== undefined && RECEIVING_KINDS.has(path.kind) && req.method !== "OPTIONS";
     if (req.method !== "OPTIONS") this.rememberOpening(req, path.session, path.kind, receiving ? { response: res } : {});
-    if (receiving) this.noteDelivery(path.session!, res);
+    if (receiving) this.noteDelivery(path.session!, res, path.kind);
     const handled = this.handler(req, res);
     // sockjs registers a receiving request synchronously and flushes the
     // session's whole buffer into it: from here on the session's queue is this response.
@@ -138,27 +140,35 @@ class SockJSTransportInstance implements TransportInstance {
   /** While closing, only the polls that fetch a pending close frame are served. */
   private drainRequest(req: IncomingMessage, res: ServerResponse, path: ReturnType<typeof parseSockJSPath>): boolean {
     const session = path?.session;
-    if (session === undefined || !this.unsent.has(session) || !RECEIVING_KINDS.has(path!.kind)) return false;
-    this.noteDelivery(session, res);
+    if (session === undefined) return false;
+    // A send racing the close still reaches its (closed) session, which drops it: a
+    // 404 here would make sockjs-client end with 1006 before its poll reads the 1012.
+    if (SENDING_KINDS.has(path!.kind)) return this.limitBody(req, res) ? this.handler(req, res) : true;
+    if (!this.unsent.has(session) || !RECEIVING_KINDS.has(path!.kind)) return false;
+    this.noteDelivery(session, res, path!.kind);
     return this.handler(req, res);
   }
 
-  /** The session's close frame leaves with this response. */
-  private noteDelivery(session: string, res: ServerResponse): void {
+  /** The session's close frame leaves with this response (or, when polling behind waiting messages, the next). */
+  private noteDelivery(session: string, res: ServerResponse, kind: string): void {
     const unsent = this.unsent.get(session);
     if (unsent === undefined) return;
+    if (unsent.messagesFirst && POLLING_KINDS.has(kind)) {
+      unsent.messagesFirst = false;
+      return;
+    }
     this.unsent.delete(session);
     clearTimeout(unsent.timer);
     res.once("close", unsent.done);
   }
 
   /** A server-closed session with no request attached: remember it until its next poll. */
-  private trackUnsent(session: string): void {
+  private trackUnsent(session: string, messagesFirst: boolean): void {
     let done!: () => void;
     const sent = new Promise<void>((resolve) => { done = resolve; });
     const timer = setTimeout(guarded(this.context.host.log, "sockjs unsent close frame timer", () => { this.unsent.delete(session); done(); }), this.options.disconnectDelay);
     timer.unref();
-    this.unsent.set(session, { sent, done, timer });
+    this.unsent.set(session, { sent, done, timer, messagesFirst });
   }
 
   private onConnection(conn: SockJSConn): void {
@@ -185,11 +195,11 @@ class SockJSTransportInstance implements TransportInstance {
       host,
       this.options,
       meter,
-      (ended, closeFramePending) => {
+      (ended, closeFramePending, messagesPending) => {
         this.bridges.delete(ended);
         if (session === undefined) return;
         this.liveSessions.delete(session);
-        if (closeFramePending) this.trackUnsent(session);
+        if (closeFramePending) this.trackUnsent(session, messagesPending);
       },
     );
     this.bridges.set(bridge, { session, conn });
