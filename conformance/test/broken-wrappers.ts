@@ -80,16 +80,22 @@ export function forgetsClose(port: ConnectionPort): ConnectionPort {
 }
 
 /**
- * Throws from `close` for the codes faye-websocket (under the sockjs server)
- * refuses: anything but 1000 and 3000-4999. The core closes with 1001, 1007 and
- * 1012, so the throw lands in a transport callback, a broadcast fan-out or
- * `endpoint.close()`.
+ * Refuses, as faye-websocket (under the sockjs server) did, the codes it does not
+ * take: anything but 1000 and 3000-4999. The core closes with 1001, 1007 and
+ * 1012; the refusal is thrown from a later callback of the "library" (where no
+ * transport guard reaches) and the connection stays open.
  */
 export function throwsOnCloseCode(sink: ConnectionSink): ConnectionSink {
   return {
     send: (frame, shared) => sink.send(frame, shared),
     close(code, reason) {
-      if (code !== 1000 && (code < 3000 || code > 4999)) throw new Error(`The code must be either 1000, or between 3000 and 4999. ${code} is neither.`);
+      // As faye-websocket did under SockJS: the library refuses the code from one of
+      // its own callbacks, outside anything the transport could guard, and the
+      // connection is never closed.
+      if (code !== 1000 && (code < 3000 || code > 4999)) {
+        setImmediate(() => { throw new Error(`The code must be either 1000, or between 3000 and 4999. ${code} is neither.`); });
+        return;
+      }
       sink.close(code, reason);
     },
   };
