@@ -11,6 +11,6 @@ transportSuite(test, {
   capabilities: websocket().capabilities,
   faults: {
     idleTimeout: (ms) => websocket({ timeout: ms }),
-    slowConsumer: (limits) => websocket(limits), // hardMaxBufferedBytes / slowConsumerGraceMs: accepted once the wslp branch is merged
+    slowConsumer: (limits) => websocket(limits),
   },
 });

@@ -23,5 +23,7 @@ transportSuite(test, {
   transport: () => websocket(),
   driver: websocketClientDriver,
   capabilities: websocket().capabilities,
+  // The fault cases with this serializer's frames on the wire (idle, slow consumer).
+  faults: { idleTimeout: (ms) => websocket({ timeout: ms }), slowConsumer: (limits) => websocket(limits) },
   serializers: [{ serializer: msgpackV2, codec, binaryPayloads: true }],
 });

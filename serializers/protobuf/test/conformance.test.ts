@@ -34,5 +34,7 @@ transportSuite(test, {
   transport: () => websocket(),
   driver: websocketClientDriver,
   capabilities: websocket().capabilities,
+  // The fault cases with this serializer's frames on the wire (idle, slow consumer).
+  faults: { idleTimeout: (ms) => websocket({ timeout: ms }), slowConsumer: (limits) => websocket(limits) },
   serializers: [{ serializer: protobufV2, codec, binaryPayloads: true }],
 });
