@@ -4,12 +4,15 @@ import { websocket } from "@fawkes/websocket";
 import { startServer } from "./helpers.js";
 import { WireFrames } from "../dist/wire-frames.js";
 
+/** The test's own client sockets: every other WebSocket in this process is server-side. */
+const clients = new WeakSet<WebSocket>();
+
 /** Counts server-side `ws.send` calls (the slow path) while a test runs. */
 function countServerSends(): { readonly count: number; restore(): void } {
   const original = WebSocket.prototype.send;
   const counter = { count: 0, restore: () => { WebSocket.prototype.send = original; } };
-  WebSocket.prototype.send = function (this: WebSocket & { _isServer: boolean }, ...args: Parameters<WebSocket["send"]>) {
-    if (this._isServer) counter.count++;
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket["send"]>) {
+    if (!clients.has(this)) counter.count++;
     return original.apply(this, args);
   } as WebSocket["send"];
   return counter;
@@ -19,6 +22,7 @@ interface Received { binary: boolean; data: Buffer }
 
 async function joinedClient(t: { teardown(fn: () => void): void }, port: number, topic: string, perMessageDeflate = true): Promise<{ ws: WebSocket; inbox: Received[] }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate });
+  clients.add(ws);
   t.teardown(() => ws.terminate());
   await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
   const inbox: Received[] = [];
