@@ -1,19 +1,13 @@
 import { CloseCode, SlowConsumerWatch, truncateCloseReason, type Backpressure, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { IdleTracked } from "./idle-sweeper.js";
 import { encodeWire, type CorkBatch, type WireFrames } from "./wire-frames.js";
-
-/** The ws internals the fast path reads (ws 8); checked at runtime before use. */
-interface WsInternals {
-  _socket: (NodeJS.WritableStream & { cork(): void; uncork(): void; writableLength: number; destroyed: boolean }) | null;
-  _sender: { _queue: unknown[]; _bufferedBytes: number } | null;
-}
 
 /** What one connection shares with its transport instance. */
 export interface ConnectionContext {
   readonly wire: WireFrames;
   readonly corks: CorkBatch;
-  readonly compress: boolean;
   readonly backpressure: Backpressure;
   readonly log: Logger;
   readonly name: string;
@@ -27,9 +21,21 @@ const OPEN = 1;
  * One accepted WebSocket: the core's sink, and the bridge from ws events to the
  * core's port. Reports `closed` to the core exactly once, whoever closes.
  *
- * `send` writes a frame's wire bytes (built once per broadcast) straight to the TCP socket, corked for
- * the rest of the tick, when nothing else could reorder them (no compression,
- * socket open, ws's own queue empty); otherwise it goes through `ws.send`.
+ * Only `ws`'s public API is used (a `ws` release may rename any `_` field).
+ *
+ * `send` takes one of two paths, chosen once per connection and never mixed:
+ * - **direct** (no extension negotiated, the usual case): the frame's wire bytes
+ *   (built once per broadcast) are written to the upgrade socket itself, the
+ *   `Duplex` that was handed to `ws.handleUpgrade` and that `ws` writes to, corked
+ *   for the rest of the tick for broadcasts. Order holds because every data frame
+ *   of the connection takes this path, in call order, into one FIFO stream:
+ *   `ws.send` is never called for it, so `ws`'s sender queue (which only holds
+ *   frames behind a permessage-deflate job or a `Blob` read) has no data frame to
+ *   hold back. What `ws` still writes itself are control frames: a pong may land
+ *   between two of our frames, which RFC 6455 5.5 allows, and the close frame
+ *   comes after everything we wrote, since `ws.close()` and a received close move
+ *   `readyState` off OPEN before it is written and we write only while OPEN.
+ * - **`ws.send`** (permessage-deflate negotiated): `ws` compresses and orders.
  *
  * Back-pressure is core's {@link SlowConsumerWatch} over `ws.bufferedAmount` (bytes
  * in the TCP socket's buffer, corked ones included, plus ws's own queue). Below
@@ -48,10 +54,16 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   /** Past the hard ceiling: write nothing more while the cut-off (next tick) is pending. */
   private stalled = false;
   private watch: SlowConsumerWatch | undefined;
-  private readonly internals: WsInternals;
+  /** Frames go to {@link socket} ourselves, never through `ws.send` (see the class notes). */
+  private readonly direct: boolean;
 
-  constructor(private readonly ws: WebSocket, private readonly context: ConnectionContext) {
-    this.internals = ws as unknown as WsInternals;
+  /**
+   * @param ws the `ws` WebSocket that `handleUpgrade` opened on `socket`
+   * @param socket the upgrade `Duplex` (the TCP or TLS socket) that `ws` writes to
+   */
+  constructor(private readonly ws: WebSocket, private readonly socket: Duplex, private readonly context: ConnectionContext) {
+    // `extensions` is "" unless the handshake negotiated one (permessage-deflate is the only one ws knows).
+    this.direct = ws.extensions === "";
   }
 
   /** Bind the core's port and start listening to the socket. */
@@ -90,11 +102,8 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   // ConnectionSink
 
   send(frame: Frame, shared = false): void {
-    if (!this.writable || this.stalled) return;
-    const ws = this.ws;
-    const socket = this.internals._socket;
-    const sender = this.internals._sender;
-    if (!this.context.compress && ws.readyState === OPEN && socket !== null && sender !== null && sender._queue.length === 0) {
+    if (!this.writable || this.stalled || this.ws.readyState !== OPEN) return;
+    if (this.direct) {
       // Broadcast frames: built once for all subscribers, and corked until the end
       // of the tick so a burst of broadcasts leaves in one writev per socket. Other
       // frames (replies, pushes) are written at once: a write to a socket corked in
@@ -102,20 +111,16 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
       if (shared) {
         const corks = this.context.corks;
         if (this.corkedIn !== corks.epoch) {
-          corks.add(socket);
+          corks.add(this.socket);
           this.corkedIn = corks.epoch;
         }
       }
-      socket.write(shared ? this.context.wire.get(frame) : encodeWire(frame));
-      // The same sum as ws.bufferedAmount, without the getter's indirections.
-      const queued = socket.writableLength + sender._bufferedBytes;
-      if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
-      else if (this.watch !== undefined) this.caughtUp();
-      return;
+      this.socket.write(shared ? this.context.wire.get(frame) : encodeWire(frame));
+    } else {
+      this.ws.send(frame.data, { binary: frame.opcode === "binary" });
     }
-    if (ws.readyState !== OPEN) return;
-    ws.send(frame.data, { binary: frame.opcode === "binary" });
-    const queued = ws.bufferedAmount;
+    // The socket's buffer (corked bytes included) plus ws's own queue.
+    const queued = this.ws.bufferedAmount;
     if (queued > this.context.backpressure.maxBufferedBytes) this.behind(queued);
     else if (this.watch !== undefined) this.caughtUp();
   }

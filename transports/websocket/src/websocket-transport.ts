@@ -63,7 +63,6 @@ class WebSocketTransportInstance implements TransportInstance {
     this.context = {
       wire: new WireFrames(),
       corks: new CorkBatch(host.log),
-      compress: options.compress,
       backpressure: options.backpressure,
       log: host.log,
       name: host.name,
@@ -146,11 +145,12 @@ class WebSocketTransportInstance implements TransportInstance {
     socket.off("error", ignoreError);
     // ws calls back from inside handleUpgrade: a throw there must not reach our
     // catch above, which would write an HTTP answer into an upgraded socket.
-    this.wss.handleUpgrade(req, socket, head, guarded(this.host.log, "websocket open", (ws: WebSocket) => this.opened(ws, decision)));
+    this.wss.handleUpgrade(req, socket, head, guarded(this.host.log, "websocket open", (ws: WebSocket) => this.opened(ws, socket, decision)));
   }
 
-  private opened(ws: WebSocket, accepted: ConnectAcceptance): void {
-    const connection = new WebSocketConnection(ws, this.context);
+  /** `socket` is the upgrade socket `ws` opened `ws` on: the connection writes frames to it directly. */
+  private opened(ws: WebSocket, socket: Duplex, accepted: ConnectAcceptance): void {
+    const connection = new WebSocketConnection(ws, socket, this.context);
     try {
       connection.bind(accepted.open(connection));
     } catch (cause) {

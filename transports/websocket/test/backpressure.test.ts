@@ -102,13 +102,13 @@ function fakeConnection(limits: { maxBufferedBytes: number; hardMaxBufferedBytes
   const socket = { writableLength: 0, destroyed: false, write() { return true; }, cork() {}, uncork() {} };
   const closes: { code: number; reason: string }[] = [];
   const ws = {
-    readyState: 1, CLOSED: 3, _socket: socket, _sender: { _queue: [], _bufferedBytes: 0 },
+    readyState: 1, CLOSED: 3, extensions: "",
     get bufferedAmount() { return socket.writableLength; },
     close(code: number, reason: string) { closes.push({ code, reason }); this.readyState = 2; },
     terminate() {}, on() {},
   };
-  const context = { wire: new WireFrames(), corks: new CorkBatch(silentLogger), compress: false, backpressure: limits, log: silentLogger, name: "websocket", forget() {} };
-  const connection = new WebSocketConnection(ws as never, context);
+  const context = { wire: new WireFrames(), corks: new CorkBatch(silentLogger), backpressure: limits, log: silentLogger, name: "websocket", forget() {} };
+  const connection = new WebSocketConnection(ws as never, socket as never, context);
   connection.bind({ receive() {}, closed() {} } as never);
   const frame = { opcode: "text", data: "x" } as const;
   return { socket, closes, send: () => connection.send(frame) };

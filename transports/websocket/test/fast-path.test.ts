@@ -4,12 +4,15 @@ import { websocket } from "@fawkes/websocket";
 import { startServer } from "./helpers.js";
 import { WireFrames } from "../dist/wire-frames.js";
 
+/** The test's own client sockets: every other WebSocket in this process is server-side. */
+const clients = new WeakSet<WebSocket>();
+
 /** Counts server-side `ws.send` calls (the slow path) while a test runs. */
 function countServerSends(): { readonly count: number; restore(): void } {
   const original = WebSocket.prototype.send;
   const counter = { count: 0, restore: () => { WebSocket.prototype.send = original; } };
-  WebSocket.prototype.send = function (this: WebSocket & { _isServer: boolean }, ...args: Parameters<WebSocket["send"]>) {
-    if (this._isServer) counter.count++;
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket["send"]>) {
+    if (!clients.has(this)) counter.count++;
     return original.apply(this, args);
   } as WebSocket["send"];
   return counter;
@@ -17,8 +20,9 @@ function countServerSends(): { readonly count: number; restore(): void } {
 
 interface Received { binary: boolean; data: Buffer }
 
-async function joinedClient(t: { teardown(fn: () => void): void }, port: number, topic: string): Promise<{ ws: WebSocket; inbox: Received[] }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate: true });
+async function joinedClient(t: { teardown(fn: () => void): void }, port: number, topic: string, perMessageDeflate = true): Promise<{ ws: WebSocket; inbox: Received[] }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate });
+  clients.add(ws);
   t.teardown(() => ws.terminate());
   await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
   const inbox: Received[] = [];
@@ -75,6 +79,25 @@ for (const compress of [false, true]) {
     t.deepEqual(other.inbox, expected.filter((r) => r.data[0] === 2));
   });
 }
+
+test.serial("compress on, but a client that does not offer permessage-deflate gets the direct path", async (t) => {
+  const server = await startServer(t, { websocket: websocket({ compress: true }) });
+  const plain = await joinedClient(t, server.port, "room:plain", false);
+  const deflating = await joinedClient(t, server.port, "room:plain", true);
+  t.is(plain.ws.extensions, "");
+  t.is(deflating.ws.extensions, "permessage-deflate");
+  const sends = countServerSends();
+  t.teardown(() => sends.restore());
+  const count = 50;
+  plain.ws.send(JSON.stringify(["1", "2", "room:plain", "mixed", { count }]));
+  await waitFor(plain.inbox, 2 * count + 1);
+  await waitFor(deflating.inbox, count);
+  sends.restore();
+  t.is(plain.inbox.length, 2 * count + 1);
+  t.deepEqual(text(plain.inbox[2 * count]!)[4], { status: "ok", response: { mixed: count } });
+  t.deepEqual(deflating.inbox.map(text), Array.from({ length: count }, (_, i) => [null, null, "room:plain", "b", { i }]));
+  t.is(sends.count, count, "only the deflating client's frames went through ws.send");
+});
 
 test("the fast path keeps its order with replies to a client that sends many messages in one go", async (t) => {
   const server = await startServer(t, { websocket: websocket() });

@@ -67,11 +67,13 @@ test("connect info carries the peer, user agent, x-headers and uri", async (t) =
     headers: { "user-agent": "fawkes-test/1.0", "x-request-id": "abc", "x-forwarded-for": "10.0.0.1" },
   });
   t.teardown(() => ws.terminate());
+  let local = -1;
+  ws.once("upgrade", (response) => { local = response.socket.localPort ?? -1; });
   await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
   const info = server.seen[0]!.info;
   t.is(info.transport, "websocket");
   t.is(info.peer.address, "127.0.0.1");
-  const local = (ws as unknown as { _socket: { localPort: number } })._socket.localPort;
+  t.true(local > 0, "the client's own port, from the upgrade response's socket");
   t.is(info.peer.port, local);
   t.is(info.userAgent, "fawkes-test/1.0");
   t.deepEqual(info.xHeaders, { "x-request-id": "abc", "x-forwarded-for": "10.0.0.1" });
