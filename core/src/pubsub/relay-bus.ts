@@ -1,74 +1,79 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
+import type { Logger } from "../contracts/logger.js";
+import type { NodeRelay, RelayHandler } from "../contracts/node-relay.js";
+import type { Broadcast } from "../contracts/serializer.js";
 import { RESERVED_TOPIC_PREFIX, isReservedTopic } from "./reserved-topics.js";
-import type { Broadcast } from "./serializer.js";
-import type { Logger } from "./transport.js";
-
-/** Called for each relay message on a subscribed channel. Errors are logged. */
-export type RelayHandler = (event: string, payload: unknown) => void;
 
 /**
- * Node-to-node messages for transports (the LongPoll relay reaches a session
- * held by another node through it). A relay channel `lp:abc` travels as the
- * reserved topic `phx:lp:abc` through the endpoint's PubSub adapter, but it is
- * a namespace of its own: no user broadcast can be sent to a `phx:` topic
- * (`ERR_RESERVED_TOPIC`), no client can join one, and relay handlers receive
- * only what a node published with {@link NodeRelay.publish}.
+ * The endpoint's {@link NodeRelay}: relay channels are a namespace of their own,
+ * apart from the channel topics of the PubSub. Handlers are kept by relay
+ * channel name, never in the topic table, so no topic subscription (a joined
+ * channel, `endpoint.pubsub.subscribe`) can receive a relay message, and a relay
+ * handler receives nothing but relay messages.
  *
- * Payloads must be plain JSON so that any adapter can carry them.
+ * Between nodes a relay message rides the PubSub adapter as a broadcast on the
+ * reserved topic {@link relayTopic}`(channel)`: the adapter contract stays one
+ * method, and the receiving PubSub hands every reserved topic here, to nobody else.
  */
-export interface NodeRelay {
-  /** Receive what any node (this one included) publishes on `channel`. Returns the unsubscribe function. */
-  subscribe(channel: string, handler: RelayHandler): () => void;
-  /** Send `event` with `payload` to every subscriber of `channel` on every node. Never throws for a valid channel. */
-  publish(channel: string, event: string, payload: unknown): void;
-}
-
-/** The endpoint's {@link NodeRelay}: local handlers plus the adapter's way out. */
 export class RelayBus implements NodeRelay {
   private readonly handlers = new Map<string, Set<RelayHandler>>();
 
-  constructor(private readonly log: Logger, private readonly publishRemote: (broadcast: Broadcast) => void) {}
+  constructor(private readonly log: Logger, private readonly toOtherNodes: (broadcast: Broadcast) => void) {}
 
   subscribe(channel: string, handler: RelayHandler): () => void {
-    const topic = relayTopic(channel);
-    let set = this.handlers.get(topic);
-    if (set === undefined) this.handlers.set(topic, (set = new Set()));
+    assertRelayChannel(channel);
+    let set = this.handlers.get(channel);
+    if (set === undefined) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
     return () => {
-      const current = this.handlers.get(topic);
+      const current = this.handlers.get(channel);
       if (current === undefined) return;
       current.delete(handler);
-      if (current.size === 0) this.handlers.delete(topic);
+      if (current.size === 0) this.handlers.delete(channel);
     };
   }
 
   publish(channel: string, event: string, payload: unknown): void {
-    const broadcast: Broadcast = { topic: relayTopic(channel), event, payload };
+    const topic = relayTopic(channel);
     try {
-      this.publishRemote(broadcast);
+      this.toOtherNodes({ topic, event, payload });
     } catch (cause) {
-      this.log.error("relay publish to other nodes failed", { topic: broadcast.topic, event, cause });
+      this.log.error("relay publish to other nodes failed", { channel, event, cause });
     }
-    this.receive(broadcast);
+    this.deliver(channel, event, payload);
   }
 
-  /** A relay message that arrived (from the adapter, or published here). Ignores non-relay topics. */
-  receive(broadcast: Broadcast): void {
+  /** A broadcast from another node on a reserved topic: to the relay handlers of its channel, if it is one. */
+  arrived(broadcast: Broadcast): void {
     if (!isReservedTopic(broadcast.topic)) return;
-    const set = this.handlers.get(broadcast.topic);
+    const channel = broadcast.topic.slice(RESERVED_TOPIC_PREFIX.length);
+    if (channel !== "") this.deliver(channel, broadcast.event, broadcast.payload);
+  }
+
+  private deliver(channel: string, event: string, payload: unknown): void {
+    const set = this.handlers.get(channel);
     if (set === undefined) return;
     for (const handler of [...set]) {
       try {
-        handler(broadcast.event, broadcast.payload);
+        handler(event, payload);
       } catch (cause) {
-        this.log.error("relay handler failed", { topic: broadcast.topic, event: broadcast.event, cause });
+        this.log.error("relay handler failed", { channel, event, cause });
       }
     }
   }
 }
 
-/** The reserved topic that carries relay channel `channel`. */
+/**
+ * The reserved topic that carries relay channel `channel` through a PubSub
+ * adapter (`phx:<channel>`). Only adapters see it: no client can join it and no
+ * user broadcast can be sent to it (`ERR_RESERVED_TOPIC`). Throws
+ * `ERR_BAD_OPTION` for an empty channel name.
+ */
 export function relayTopic(channel: string): string {
-  if (typeof channel !== "string" || channel === "") throw new FawkesError("ERR_BAD_OPTION", "a relay channel must be a non-empty string");
+  assertRelayChannel(channel);
   return RESERVED_TOPIC_PREFIX + channel;
+}
+
+function assertRelayChannel(channel: string): void {
+  if (typeof channel !== "string" || channel === "") throw new FawkesError("ERR_BAD_OPTION", "a relay channel must be a non-empty string");
 }

@@ -1,12 +1,14 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
 
 /**
- * Topics starting with `phx:` belong to the framework: node-to-node traffic
- * (the LongPoll relay uses `phx:lp:<node>`) travels on them. No client may join
- * one, whatever the routes say (a `channel("*", ...)` route included: the join
- * gets `{reason: "unmatched topic"}`), and no user-level broadcast may be sent to
- * one (`ERR_RESERVED_TOPIC`), so nothing a client says can reach or imitate that
- * traffic.
+ * Topics starting with `phx:` belong to the framework: between nodes, relay
+ * messages travel through the PubSub adapter on them (the LongPoll relay
+ * channel `lp:<node>` as `phx:lp:<node>`). No client may join one, whatever the
+ * routes say (a `channel("*", ...)` route included: the join gets `{reason:
+ * "unmatched topic"}`), no user-level broadcast may be sent to one
+ * (`ERR_RESERVED_TOPIC`), and a topic subscription to one never receives
+ * anything (the PubSub hands every reserved topic to the relay), so nothing a
+ * client says can reach or imitate that traffic.
  */
 export const RESERVED_TOPIC_PREFIX = "phx:";
 

@@ -1,44 +1,57 @@
-import { originChecker } from "./origin.js";
-import { negotiateSerializer } from "./serializer.js";
-import { Socket } from "./socket.js";
-import type { Connection } from "./connection.js";
-import type { Endpoint } from "./endpoint.js";
-import type { ConnectInfo, SocketHandler } from "./socket-handler.js";
-import type { NodeRelay } from "./node-relay.js";
-import type { ConnectDecision, ConnectRefusal, ConnectRequest, ConnectionSink, Logger, Transport, TransportHost } from "./transport.js";
+import { readConnectResult, type ConnectVerdict } from "../results.js";
+import { originChecker } from "../http/origin.js";
+import type { Logger } from "../contracts/logger.js";
+import type { NodeRelay } from "../contracts/node-relay.js";
+import { negotiateSerializer } from "../contracts/serializer.js";
+import type { ConnectDecision, ConnectRefusal, ConnectRequest, ConnectionPort, ConnectionSink, Transport, TransportHost } from "../contracts/transport.js";
+import { Socket, type SocketEndpoint } from "../state/socket-state.js";
+import type { ConnectionPolicy } from "../connection/connection.js";
+import type { ConnectInfo, SocketHandler } from "./socket-definition.js";
+
+/** What a connect gate needs from its endpoint. */
+export interface ConnectGateRuntime {
+  readonly log: Logger;
+  /** Given to the transport as `host.relay`. */
+  readonly relay: NodeRelay;
+  /** Given to every socket as `socket.endpoint`. */
+  readonly endpoint: SocketEndpoint;
+  /** Admission control, before anything else: a refusal, or the function to call once the attempt is decided. */
+  admit(): ConnectRefusal | (() => void);
+  /** Opens the core's side of an accepted connection. */
+  open(socket: Socket, sink: ConnectionSink, policy: ConnectionPolicy): ConnectionPort;
+}
 
 function refusal(status: number, code: string, reason: string): ConnectRefusal {
   return { ok: false, status, code, reason };
 }
 
 /**
- * The core's answer to one transport of one mounted socket: runs the origin
- * check, serializer negotiation and the user's `connect`, in that order.
+ * The connect gate: the core's answer to one transport of one mounted socket
+ * (the transport's {@link TransportHost}). Runs admission control, the origin
+ * check, serializer negotiation and the user's `connect`, in that order, and
+ * opens the accepted connection.
  */
-export class SocketHost implements TransportHost {
+export class ConnectGate implements TransportHost {
   readonly path: string;
   readonly log: Logger;
+  readonly relay: NodeRelay;
   private readonly originAllowed: ReturnType<typeof originChecker>;
 
   constructor(
-    private readonly endpoint: Endpoint,
-    private readonly handler: SocketHandler,
+    private readonly runtime: ConnectGateRuntime,
+    private readonly definition: SocketHandler,
     readonly mount: string,
     readonly name: string,
     private readonly transport: Transport,
-    readonly open: (socket: Socket, sink: ConnectionSink) => Connection,
   ) {
     this.path = `${mount}/${name}`;
-    this.log = endpoint.log;
-    this.originAllowed = originChecker(transport.checkOrigin ?? handler.checkOrigin);
-  }
-
-  get relay(): NodeRelay {
-    return this.endpoint.pubsub.relay;
+    this.log = runtime.log;
+    this.relay = runtime.relay;
+    this.originAllowed = originChecker(transport.checkOrigin ?? definition.checkOrigin);
   }
 
   async connect(request: ConnectRequest): Promise<ConnectDecision> {
-    const admitted = this.endpoint.admission.admit();
+    const admitted = this.runtime.admit();
     if (typeof admitted !== "function") {
       this.log.debug("connection refused by admission control", { transport: this.name, code: admitted.code });
       return admitted;
@@ -58,37 +71,27 @@ export class SocketHost implements TransportHost {
       return refusal(403, "ERR_ORIGIN", `origin ${JSON.stringify(request.headers.origin)} is not allowed`);
     }
     const vsn = typeof request.params.vsn === "string" ? request.params.vsn : "1.0.0";
-    const serializer = negotiateSerializer(this.handler.serializers, vsn);
+    const serializer = negotiateSerializer(this.definition.serializers, vsn);
     if (serializer === undefined) {
-      const known = this.handler.serializers.flatMap((s) => s.vsn).join(", ");
+      const known = this.definition.serializers.flatMap((s) => s.vsn).join(", ");
       this.log.warn("connection refused: no serializer for vsn", { ...fields, vsn });
       return refusal(403, "ERR_UNKNOWN_VSN", `no serializer for vsn ${JSON.stringify(vsn)}; this socket accepts ${known}`);
     }
     if (serializer.binary && !this.transport.capabilities.binary) {
       return refusal(403, "ERR_BINARY_UNSUPPORTED", `serializer ${serializer.name} needs binary frames, which transport ${this.name} cannot carry`);
     }
-    const socket = new Socket({ transportName: this.name, transport: this.transport, serializer, endpoint: this.endpoint, handler: this.handler });
-    let result: unknown;
+    const socket = new Socket({ transportName: this.name, transport: this.transport, serializer, endpoint: this.runtime.endpoint });
+    let verdict: ConnectVerdict;
     try {
-      result = await this.handler.connect(request.params, socket, connectInfo(this.name, request));
-      if (accepted(result)) socket.id = this.handler.id(socket);
+      verdict = readConnectResult(await this.definition.connect(request.params, socket, connectInfo(this.name, request)));
+      if (verdict.accept) socket.id = this.definition.id(socket);
     } catch (cause) {
       this.log.error("connect or id callback threw; connection refused", { ...fields, cause });
       return refusal(500, "ERR_CONNECT_CRASHED", "connect failed");
     }
-    if (accepted(result)) return { ok: true, serializer, open: (sink) => this.open(socket, sink) };
-    const type = (result as { type?: string } | null)?.type;
-    if (type === "refuse") {
-      const r = result as { status: number; reason: string };
-      return refusal(r.status, "ERR_REFUSED", r.reason);
-    }
-    const reason = type === "error" ? (result as { response: unknown }).response : undefined;
-    return refusal(403, "ERR_REFUSED", typeof reason === "string" ? reason : "connection refused");
+    if (!verdict.accept) return refusal(verdict.status, "ERR_REFUSED", verdict.reason);
+    return { ok: true, serializer, open: (sink) => this.runtime.open(socket, sink, this.definition) };
   }
-}
-
-function accepted(result: unknown): boolean {
-  return result === true || result === undefined || (result !== null && typeof result === "object" && (result as { type?: string }).type === "ok");
 }
 
 function connectInfo(transport: string, request: ConnectRequest): ConnectInfo {
