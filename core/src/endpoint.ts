@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
-import { Connection, type ConnectionRuntime } from "./connection.js";
 import { CloseCode, FawkesError } from "./errors.js";
-import { PubSub, type PubSubAdapter, type Subscriber } from "./pubsub.js";
-import { SocketHost } from "./socket-host.js";
-import { Admission, type AdmissionOptions } from "./admission.js";
-import { drainInBatches, resolveDrain, type DrainOptions } from "./drain.js";
-import type { SocketHandler } from "./socket-handler.js";
-import type { Logger, TransportInstance } from "./transport.js";
+import { consoleLogger, type Logger } from "./contracts/logger.js";
+import type { PubSubAdapter } from "./contracts/pubsub-adapter.js";
+import type { ConnectionSink, TransportInstance } from "./contracts/transport.js";
+import { Admission, type AdmissionOptions } from "./limits/admission.js";
+import { drainInBatches, resolveDrain, type DrainOptions } from "./limits/drain.js";
+import { PubSub } from "./pubsub/pubsub.js";
+import type { Subscriber } from "./pubsub/subscriber.js";
+import type { Socket, SocketEndpoint } from "./state/socket-state.js";
+import { Connection, type ConnectionPolicy, type ConnectionRuntime } from "./connection/connection.js";
+import { ConnectGate, type ConnectGateRuntime } from "./socket/connect-gate.js";
+import type { SocketHandler } from "./socket/socket-definition.js";
 
 /**
  * Endpoint options. The admission limits ({@link AdmissionOptions}:
@@ -36,7 +40,7 @@ interface Mounted { readonly path: string; readonly instance: TransportInstance 
  * await endpoint.close();                      // clients get 1012 and reconnect
  * ```
  */
-export class Endpoint {
+export class Endpoint implements SocketEndpoint {
   readonly pubsub: PubSub;
   readonly node: string;
   readonly log: Logger;
@@ -48,6 +52,7 @@ export class Endpoint {
   private started: Promise<void> | undefined;
   private detach: (() => void) | undefined;
   private readonly runtime: ConnectionRuntime;
+  private readonly gateRuntime: ConnectGateRuntime;
   /** Admission control, consulted first by every transport's connect. */
   readonly admission: Admission;
   private draining: Promise<void> | undefined;
@@ -59,6 +64,13 @@ export class Endpoint {
     this.pubsub = new PubSub(this.log, options.pubsub);
     this.runtime = { pubsub: this.pubsub, log: this.log, forget: (c) => this.connections.delete(c) };
     this.admission = new Admission(options, () => this.connections.size);
+    this.gateRuntime = {
+      log: this.log,
+      relay: this.pubsub.relay,
+      endpoint: this,
+      admit: () => this.admission.admit(),
+      open: (socket, sink, policy) => this.openConnection(socket, sink, policy),
+    };
   }
 
   /** Mount `handler` at `path` (e.g. "/socket"); its transports are served below it. */
@@ -106,7 +118,7 @@ export class Endpoint {
     };
     for (const [mount, handler] of this.sockets) {
       for (const [name, transport] of handler.transports) {
-        const host = new SocketHost(this, handler, mount, name, transport, (socket, sink) => this.openConnection(socket, sink));
+        const host = new ConnectGate(this.gateRuntime, handler, mount, name, transport);
         this.mounted.push({ path: host.path, instance: transport.attach({ server, host }) });
       }
     }
@@ -201,8 +213,8 @@ export class Endpoint {
     await this.pubsub.close();
   }
 
-  private openConnection(socket: Connection["socket"], sink: Parameters<SocketHost["open"]>[1]): Connection {
-    const connection = new Connection(socket, sink, this.runtime);
+  private openConnection(socket: Socket, sink: ConnectionSink, policy: ConnectionPolicy): Connection {
+    const connection = new Connection(socket, sink, this.runtime, policy);
     this.connections.add(connection);
     return connection;
   }
@@ -225,13 +237,3 @@ export class Endpoint {
     return this.find(req.url)?.instance.handleUpgrade?.(req, socket, head) ?? false;
   }
 }
-
-const consoleLogger: Logger = {
-  debug() {},
-  info() {},
-  warn(message, fields) { console.warn(`[fawkes] ${message}`, fields ?? ""); },
-  error(message, fields) { console.error(`[fawkes] ${message}`, fields ?? ""); },
-};
-
-/** A logger that drops everything (for tests and benchmarks). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,6 +1,6 @@
 import test from "ava";
-import { ChannelTable } from "../dist/channel-table.js";
-import type { ChannelServer } from "../dist/channel-server.js";
+import { ChannelTable } from "../dist/connection/channel-table.js";
+import type { ChannelServer } from "../dist/channel/channel-server.js";
 
 const server = (name: string) => ({ name }) as unknown as ChannelServer;
 

@@ -1,4 +1,4 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
 
 /** A route from topic pattern to channel, with the transports allowed to reach it. */
 export interface Route<T> {

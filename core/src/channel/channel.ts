@@ -1,7 +1,5 @@
-import type { ChannelSocket } from "./socket.js";
-import type { InResult, JoinResult, OutResult } from "./results.js";
-
-type Maybe<T> = T | Promise<T>;
+import type { InResult, JoinResult, Maybe, OutResult } from "../results.js";
+import type { ChannelSocket } from "./channel-socket.js";
 
 /**
  * Why a channel terminated: `left` (client left), `duplicate_join` (client joined
@@ -46,6 +44,7 @@ export interface Channel {
 /** A channel class (instantiated per join) or a shared channel object. */
 export type ChannelDefinition = Channel | (new () => Channel);
 
+/** The channel for one join: a new instance of a class, or the shared object itself. */
 export function instantiateChannel(definition: ChannelDefinition): Channel {
   return typeof definition === "function" ? new definition() : definition;
 }

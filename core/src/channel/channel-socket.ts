@@ -1,49 +1,6 @@
-import type { Serializer } from "./serializer.js";
-import type { Transport } from "./transport.js";
-import type { Endpoint } from "./endpoint.js";
-import type { SocketHandler } from "./socket-handler.js";
-
-export type Assigns = Record<string, unknown>;
-
-/**
- * A connection's state, after Phoenix.Socket. `connect` receives it and may
- * `assign`; `id` reads it. Every channel joined on the connection gets its own
- * {@link ChannelSocket}, starting from a copy of these assigns.
- */
-export class Socket {
-  /** The socket id from the handler's `id` callback; null for anonymous sockets. */
-  id: string | null = null;
-  assigns: Assigns;
-  /** The name the transport is registered under (`websocket`, `longpoll`, ...). */
-  readonly transportName: string;
-  readonly transport: Transport;
-  readonly serializer: Serializer;
-  readonly endpoint: Endpoint;
-  /** The socket handler (the user's socket definition) this connection came through. */
-  readonly handler: SocketHandler;
-
-  constructor(init: {
-    transportName: string; transport: Transport; serializer: Serializer;
-    endpoint: Endpoint; handler: SocketHandler; assigns?: Assigns; id?: string | null;
-  }) {
-    this.transportName = init.transportName;
-    this.transport = init.transport;
-    this.serializer = init.serializer;
-    this.endpoint = init.endpoint;
-    this.handler = init.handler;
-    this.assigns = init.assigns ?? {};
-    this.id = init.id ?? null;
-  }
-
-  /** Adds a key/value pair (or every pair of an object) to the assigns; returns this. */
-  assign(key: string, value: unknown): this;
-  assign(values: Assigns): this;
-  assign(keyOrValues: string | Assigns, value?: unknown): this {
-    if (typeof keyOrValues === "string") this.assigns[keyOrValues] = value;
-    else Object.assign(this.assigns, keyOrValues);
-    return this;
-  }
-}
+import type { Serializer } from "../contracts/serializer.js";
+import type { Transport } from "../contracts/transport.js";
+import type { Assigns, Socket, SocketEndpoint } from "../state/socket-state.js";
 
 /** What a channel socket needs from the channel server behind it. */
 export interface ChannelOps {
@@ -96,8 +53,7 @@ export class ChannelSocket {
   get transportName(): string { return this.parent.transportName; }
   get transport(): Transport { return this.parent.transport; }
   get serializer(): Serializer { return this.parent.serializer; }
-  get endpoint(): Endpoint { return this.parent.endpoint; }
-  get handler(): SocketHandler { return this.parent.handler; }
+  get endpoint(): SocketEndpoint { return this.parent.endpoint; }
 
   /** Adds a key/value pair (or every pair of an object) to this channel's assigns; returns this. */
   assign(key: string, value: unknown): this;

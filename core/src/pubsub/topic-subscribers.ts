@@ -1,5 +1,5 @@
-import type { Serializer } from "./serializer.js";
-import type { Subscriber } from "./pubsub.js";
+import type { Serializer } from "../contracts/serializer.js";
+import type { Subscriber } from "./subscriber.js";
 
 /**
  * The local subscribers of one topic, and the distinct serializers they take

@@ -1,12 +1,17 @@
-import { ChannelServer, type JoinOutcome } from "./channel-server.js";
+import { CloseCode, FawkesError } from "../errors.js";
+import type { JoinVerdict } from "../results.js";
+import type { Logger } from "../contracts/logger.js";
+import type { Broadcast, Frame, Message, Outbound, Serializer } from "../contracts/serializer.js";
+import type { ConnectionPort, ConnectionSink } from "../contracts/transport.js";
+import { RateLimiter, type RateDecision, type RateLimit } from "../limits/rate-limit.js";
+import type { PubSub } from "../pubsub/pubsub.js";
+import { isReservedTopic } from "../pubsub/reserved-topics.js";
+import type { Subscriber } from "../pubsub/subscriber.js";
+import type { Socket } from "../state/socket-state.js";
+import type { ChannelDefinition } from "../channel/channel.js";
+import type { Route } from "../channel/channel-router.js";
+import { ChannelServer, type ChannelHost } from "../channel/channel-server.js";
 import { ChannelTable } from "./channel-table.js";
-import { CloseCode, FawkesError } from "./errors.js";
-import type { Frame, Message, Outbound, Serializer } from "./serializer.js";
-import type { ConnectionPort, ConnectionSink, Logger } from "./transport.js";
-import type { PubSub, Subscriber } from "./pubsub.js";
-import type { Socket } from "./socket.js";
-import { isReservedTopic } from "./reserved-topics.js";
-import { RateLimiter, type RateDecision } from "./rate-limit.js";
 
 /** What a connection needs from its endpoint. */
 export interface ConnectionRuntime {
@@ -15,12 +20,24 @@ export interface ConnectionRuntime {
   forget(connection: Connection): void;
 }
 
+/** What a connection needs from its socket definition: its limits and its routes. */
+export interface ConnectionPolicy {
+  readonly maxChannels: number;
+  readonly maxQueuedMessages: number;
+  readonly messageRate: RateLimit | false;
+  readonly joinRate: RateLimit | false;
+  readonly router: { match(topic: string): Route<ChannelDefinition> | undefined };
+}
+
 /**
- * The core's side of one client connection: decodes inbound frames strictly in
- * order, answers heartbeats, routes join/leave/events to channels (after the
- * protocol table in DESIGN.md section 3), and encodes what goes back.
+ * The core's side of one client connection, after Phoenix's `socket.ex`:
+ * decodes inbound frames strictly in order, answers heartbeats, routes
+ * join/leave/events to channels (after the protocol table in DESIGN.md section
+ * 3), and encodes what goes back. Every answer to a `phx_join` leaves from
+ * here: the ok reply, the error reply, and the `phx_close` of the channel a
+ * join replaces.
  */
-export class Connection implements ConnectionPort {
+export class Connection implements ConnectionPort, ChannelHost {
   readonly serializer: Serializer;
   private readonly channels = new ChannelTable();
   /** Messages that arrived while a join was running; null when none is. */
@@ -31,9 +48,14 @@ export class Connection implements ConnectionPort {
   /** Subscribed to the socket id topic, if any: a `disconnect` broadcast there closes this connection. */
   private readonly idSubscriber: Subscriber | undefined;
 
-  constructor(readonly socket: Socket, private readonly sink: ConnectionSink, private readonly runtime: ConnectionRuntime) {
+  constructor(
+    readonly socket: Socket,
+    private readonly sink: ConnectionSink,
+    private readonly runtime: ConnectionRuntime,
+    private readonly policy: ConnectionPolicy,
+  ) {
     this.serializer = socket.serializer;
-    const rate = socket.handler.messageRate;
+    const rate = policy.messageRate;
     this.messageLimiter = rate === false ? undefined : new RateLimiter(rate);
     if (socket.id !== null) {
       this.idSubscriber = { deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); } };
@@ -41,8 +63,8 @@ export class Connection implements ConnectionPort {
     }
   }
 
-  get pubsub(): PubSub { return this.runtime.pubsub; }
   get log(): Logger { return this.runtime.log; }
+  get maxQueuedMessages(): number { return this.policy.maxQueuedMessages; }
   get channelCount(): number { return this.channels.size; }
 
   // ConnectionPort
@@ -61,7 +83,7 @@ export class Connection implements ConnectionPort {
     const rate = this.rateCheck(message);
     if (rate !== "ok") { this.rateLimited(message, rate); return; }
     if (this.pending !== null) {
-      if (this.pending.length >= this.socket.handler.maxQueuedMessages) { this.flooded(); return; }
+      if (this.pending.length >= this.policy.maxQueuedMessages) { this.flooded(); return; }
       this.pending.push(message);
       return;
     }
@@ -89,6 +111,11 @@ export class Connection implements ConnectionPort {
     if (this.open) this.sink.send(this.serializer.encode(message));
   }
 
+  /** Broadcast from one of this connection's channels, on every node. */
+  broadcast(broadcast: Broadcast, from: Subscriber | undefined): void {
+    this.runtime.pubsub.broadcast(broadcast, from);
+  }
+
   /** Too many messages waiting (behind a join or a slow channel): close, 1008. */
   flooded(): void {
     this.log.warn("closing a connection that flooded a slow channel", { code: "ERR_INBOUND_FLOOD", transport: this.socket.transportName });
@@ -106,7 +133,7 @@ export class Connection implements ConnectionPort {
   private rateCheck(message: Message): RateDecision {
     const decision = this.messageLimiter?.take() ?? "ok";
     if (decision !== "ok" || message.event !== "phx_join") return decision;
-    const joins = this.socket.handler.joinRate;
+    const joins = this.policy.joinRate;
     if (joins === false) return "ok";
     return (this.joinLimiter ??= new RateLimiter(joins)).take();
   }
@@ -175,33 +202,33 @@ export class Connection implements ConnectionPort {
     return undefined;
   }
 
+  // Joins: every answer to a phx_join, after Phoenix's socket.ex.
+
   private join(message: Message, existing: ChannelServer | undefined): Promise<void> | undefined {
     if (existing !== undefined) {
       this.log.debug("duplicate join; closing the old channel", { topic: message.topic });
       existing.shutdown("duplicate_join");
     }
-    const replaced = existing?.joinRef;
     // Reserved topics carry node-to-node traffic: never joinable, whatever the routes say.
-    const route = isReservedTopic(message.topic) ? undefined : this.socket.handler.router.match(message.topic);
+    const route = isReservedTopic(message.topic) ? undefined : this.policy.router.match(message.topic);
     if (route === undefined || (route.via !== undefined && !route.via.has(this.socket.transportName))) {
-      this.reply(message, null, "error", { reason: "unmatched topic" });
-      this.closeReplaced(message.topic, existing, replaced);
+      // No channel exists to own a join ref: the error reply carries none.
+      this.answerJoin(message, null, { joined: false, response: { reason: "unmatched topic" } }, existing, null);
       return undefined;
     }
-    if (this.channels.size >= this.socket.handler.maxChannels) {
-      this.reply(message, message.joinRef, "error", { reason: "too many channels joined" });
-      this.closeReplaced(message.topic, existing, replaced);
+    if (this.channels.size >= this.policy.maxChannels) {
+      this.answerJoin(message, null, { joined: false, response: { reason: "too many channels joined" } }, existing, message.joinRef);
       return undefined;
     }
     const server = new ChannelServer(this, route.target, message);
-    const outcome = server.join(message.payload);
-    if (!(outcome instanceof Promise)) {
-      this.joined(server, message, outcome, existing, replaced);
+    const verdict = server.join(message.payload);
+    if (!(verdict instanceof Promise)) {
+      this.answerJoin(message, server, verdict, existing);
       return undefined;
     }
-    return outcome.then((o) => {
+    return verdict.then((v) => {
       try {
-        this.joined(server, message, o, existing, replaced);
+        this.answerJoin(message, server, v, existing);
       } catch (cause) {
         this.log.error("closing connection after an internal error", { topic: message.topic, cause });
         this.close(CloseCode.InternalError, "ERR_INTERNAL");
@@ -209,25 +236,33 @@ export class Connection implements ConnectionPort {
     });
   }
 
-  private joined(server: ChannelServer, message: Message, outcome: JoinOutcome, existing: ChannelServer | undefined, replaced: string | null | undefined): void {
+  /**
+   * The one place a join is answered: register and reply ok (then the channel
+   * sends what it pushed while joining), or reply error; then, if the join
+   * replaced a channel on the same topic, tell the client that one is closed.
+   * `server` is null when no channel ran (unmatched topic, too many channels).
+   */
+  private answerJoin(
+    message: Message, server: ChannelServer | null, verdict: JoinVerdict, replaced: ChannelServer | undefined,
+    errorJoinRef: string | null = message.joinRef,
+  ): void {
     if (!this.open) {
-      if (outcome.joined) server.shutdown("closed");
+      if (server !== null && verdict.joined) server.shutdown("closed");
       return;
     }
-    if (outcome.joined && !server.closed) {
+    if (server !== null && verdict.joined && !server.closed) {
       this.channels.set(server.topic, server);
       this.runtime.pubsub.subscribe(server.topic, server);
-      server.activate(message.ref, outcome.response);
-      server.drain();
+      server.activate();
+      this.reply(message, server.joinRef, "ok", verdict.response);
+      server.opened();
     } else {
-      this.reply(message, message.joinRef, "error", outcome.response);
+      this.reply(message, errorJoinRef, "error", verdict.response);
     }
-    this.closeReplaced(message.topic, existing, replaced);
-  }
-
-  private closeReplaced(topic: string, existing: ChannelServer | undefined, joinRef: string | null | undefined): void {
-    if (existing === undefined) return;
-    this.sendOutbound({ joinRef: joinRef ?? null, ref: joinRef ?? null, topic, event: "phx_close", payload: {} });
+    if (replaced !== undefined) {
+      const joinRef = replaced.joinRef;
+      this.sendOutbound({ joinRef, ref: joinRef, topic: message.topic, event: "phx_close", payload: {} });
+    }
   }
 
   private reply(message: Message, joinRef: string | null, status: string, response: unknown): void {

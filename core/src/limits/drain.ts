@@ -1,4 +1,4 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
 
 /**
  * How {@link Endpoint.drain} closes the connections of a node that is going

@@ -9,8 +9,8 @@
  * socket.write(bytes); watch.check();
  * ```
  */
-import { FawkesError } from "./errors.js";
-import type { Logger } from "./transport.js";
+import { FawkesError } from "../errors.js";
+import type { Logger } from "../contracts/logger.js";
 
 /**
  * Wraps a callback a transport hands to a library (an event listener, a timer):

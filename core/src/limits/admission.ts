@@ -1,6 +1,6 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
 import { RateLimiter, resolveRateLimit, type RateLimit } from "./rate-limit.js";
-import type { ConnectRefusal } from "./transport.js";
+import type { ConnectRefusal } from "../contracts/transport.js";
 
 /** How many connections one node (endpoint) takes, and how fast. */
 export interface AdmissionOptions {

@@ -1,9 +1,12 @@
-import { ChannelSocket, type ChannelOps } from "./socket.js";
+import { FawkesError } from "../errors.js";
+import { describeResult, isThenable, readCallbackResult, readJoinResult, type JoinVerdict } from "../results.js";
+import type { Logger } from "../contracts/logger.js";
+import type { Broadcast, Frame, Message, Outbound, Serializer } from "../contracts/serializer.js";
+import type { FastlaneCache } from "../pubsub/fastlane-cache.js";
+import type { Subscriber } from "../pubsub/subscriber.js";
+import type { Socket } from "../state/socket-state.js";
 import { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel.js";
-import { FawkesError } from "./errors.js";
-import type { Broadcast, Message, Outbound, Serializer } from "./serializer.js";
-import type { FastlaneCache, Subscriber } from "./pubsub.js";
-import type { Connection } from "./connection.js";
+import { ChannelSocket, type ChannelOps } from "./channel-socket.js";
 
 type Task =
   | { readonly kind: "in"; readonly message: Message }
@@ -11,22 +14,32 @@ type Task =
   | { readonly kind: "info"; readonly message: unknown }
   | { readonly kind: "leave"; readonly ref: string | null };
 
-/** The outcome of a join, before the connection registers the channel. */
-export type JoinOutcome = { readonly joined: true; readonly response: unknown } | { readonly joined: false; readonly response: unknown };
-
-interface Thenable { then(onOk: (v: unknown) => void, onErr: (e: unknown) => void): unknown }
-function isThenable(value: unknown): value is Thenable {
-  return value !== null && typeof value === "object" && typeof (value as Thenable).then === "function";
-}
-
-function resultType(value: unknown): string | undefined {
-  return value !== null && typeof value === "object" ? (value as { type?: string }).type : undefined;
+/** What a channel server needs from the connection it runs on. */
+export interface ChannelHost {
+  /** The connection's state, which the channel's socket reads through. */
+  readonly socket: Socket;
+  readonly serializer: Serializer;
+  readonly log: Logger;
+  /** Most tasks one channel may have waiting behind a running callback. */
+  readonly maxQueuedMessages: number;
+  /** Send a frame as it is (`shared`: a broadcast's fastlane frame). */
+  send(frame: Frame, shared: boolean): void;
+  /** Encode and send; throws the serializer's error for an unencodable message. */
+  sendOutbound(message: Outbound): void;
+  /** Broadcast on every node except to `from`; throws `ERR_RESERVED_TOPIC` or `ERR_UNENCODABLE`. */
+  broadcast(broadcast: Broadcast, from: Subscriber | undefined): void;
+  /** Too many tasks waiting: the connection closes (1008 `ERR_INBOUND_FLOOD`). */
+  flooded(): void;
+  /** The channel ended (whatever the reason): unregister and unsubscribe it. */
+  channelEnded(server: ChannelServer): void;
 }
 
 /**
  * One joined channel on one connection: runs the user's callbacks one at a time
  * in arrival order (a mailbox, like the Phoenix channel process), and turns
- * their results into replies, pushes and closes.
+ * their results into replies, pushes and closes. The join itself is answered by
+ * the connection (ok or error reply, the `phx_close` of a channel it replaces);
+ * the channel server only runs `join` and says how it went.
  */
 export class ChannelServer implements Subscriber, ChannelOps {
   readonly topic: string;
@@ -41,7 +54,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
   /** Pushes made while joining; sent right after the join reply. */
   private early: Outbound[] | null = null;
 
-  constructor(private readonly conn: Connection, definition: ChannelDefinition, join: Message) {
+  constructor(private readonly conn: ChannelHost, definition: ChannelDefinition, join: Message) {
     this.topic = join.topic;
     this.joinRef = join.joinRef;
     this.channel = instantiateChannel(definition);
@@ -60,8 +73,8 @@ export class ChannelServer implements Subscriber, ChannelOps {
     return this.state === "closed";
   }
 
-  /** Runs `join`; never throws or rejects. */
-  join(payload: unknown): JoinOutcome | Promise<JoinOutcome> {
+  /** Runs `join`; never throws or rejects. A crashed or bad join reads as refused, and the server is closed. */
+  join(payload: unknown): JoinVerdict | Promise<JoinVerdict> {
     let result: unknown;
     try {
       result = this.channel.join(this.topic, payload, this.socket);
@@ -74,14 +87,18 @@ export class ChannelServer implements Subscriber, ChannelOps {
     return this.joinOutcome(result);
   }
 
-  /** The connection registered the channel: reply, then flush early pushes. */
-  activate(ref: string | null, response: unknown): void {
+  /** The connection registered the channel and is about to send the ok reply: from now on it is joined. */
+  activate(): void {
     this.state = "joined";
     this.socket.joined = true;
-    this.conn.sendOutbound({ kind: "reply", joinRef: this.joinRef, ref, topic: this.topic, status: "ok", response });
+  }
+
+  /** The ok reply is out: send what the channel pushed while joining, then run what queued meanwhile. */
+  opened(): void {
     const early = this.early;
     this.early = null;
     if (early !== null) for (const m of early) this.emit(m);
+    this.drain();
   }
 
   handleIn(message: Message): void {
@@ -113,7 +130,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
   }
 
   broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
-    this.conn.pubsub.broadcast({ topic: this.topic, event, payload }, excludeSelf ? this : undefined);
+    this.conn.broadcast({ topic: this.topic, event, payload }, excludeSelf ? this : undefined);
   }
 
   replyLater(ref: string | null, status: string, response: unknown): void {
@@ -126,16 +143,12 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   // internals
 
-  private joinOutcome(result: unknown): JoinOutcome {
-    if (result === true || result === undefined) return { joined: true, response: {} };
-    if (result === false) return { joined: false, response: {} };
-    const type = resultType(result);
-    if (type === "ok") return { joined: true, response: (result as { response: unknown }).response };
-    if (type === "error") return { joined: false, response: (result as { response: unknown }).response };
-    return this.joinCrashed(new FawkesError("ERR_BAD_RESULT", `join returned ${describe(result)}; expected ok(...) or error(...)`));
+  private joinOutcome(result: unknown): JoinVerdict {
+    return readJoinResult(result)
+      ?? this.joinCrashed(new FawkesError("ERR_BAD_RESULT", `join returned ${describeResult(result)}; expected ok(...) or error(...)`));
   }
 
-  private joinCrashed(cause: unknown): JoinOutcome {
+  private joinCrashed(cause: unknown): JoinVerdict {
     this.state = "closed";
     this.conn.log.error("channel join crashed", { topic: this.topic, cause });
     return { joined: false, response: { reason: "join crashed" } };
@@ -156,7 +169,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
     if (this.state === "closed") return;
     if (this.busy || this.state === "joining") {
       const mailbox = (this.mailbox ??= []);
-      if (mailbox.length >= this.socket.handler.maxQueuedMessages) { this.conn.flooded(); return; }
+      if (mailbox.length >= this.conn.maxQueuedMessages) { this.conn.flooded(); return; }
       mailbox.push(task);
       return;
     }
@@ -184,7 +197,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
   }
 
   /** Run queued tasks until one goes async or the channel closes. */
-  drain(): void {
+  private drain(): void {
     const mailbox = this.mailbox;
     if (mailbox === null) return;
     while (!this.busy && this.state === "joined" && mailbox.length > 0) this.execute(mailbox.shift()!);
@@ -216,20 +229,16 @@ export class ChannelServer implements Subscriber, ChannelOps {
       this.finish("left", "phx_close");
       return;
     }
-    const type = resultType(result);
-    if (result === undefined || type === "noreply") return;
-    if (type === "stop") {
-      const stop = result as { reason: string; reply?: { status: string; response: unknown } };
-      if (stop.reply !== undefined && task.kind === "in") this.replyLater(task.message.ref, stop.reply.status, stop.reply.response);
-      this.finish(stop.reason, "phx_close");
-      return;
+    const verdict = readCallbackResult(result, task.kind === "in");
+    if (verdict === undefined) {
+      throw new FawkesError("ERR_BAD_RESULT", `${task.kind === "in" ? "handleIn" : task.kind === "out" ? "handleOut" : "handleInfo"} returned ${describeResult(result)}`);
     }
-    if (task.kind === "in" && (type === "ok" || type === "error" || type === "reply")) {
-      const r = result as { status?: string; response: unknown };
-      this.replyLater(task.message.ref, type === "reply" ? r.status! : type, r.response);
-      return;
+    const ref = task.kind === "in" ? task.message.ref : null;
+    if (verdict.kind === "reply") this.replyLater(ref, verdict.status, verdict.response);
+    if (verdict.kind === "stop") {
+      if (verdict.reply !== undefined) this.replyLater(ref, verdict.reply.status, verdict.reply.response);
+      this.finish(verdict.reason, "phx_close");
     }
-    throw new FawkesError("ERR_BAD_RESULT", `${task.kind === "in" ? "handleIn" : task.kind === "out" ? "handleOut" : "handleInfo"} returned ${describe(result)}`);
   }
 
   private crash(cause: unknown): void {
@@ -258,8 +267,4 @@ export class ChannelServer implements Subscriber, ChannelOps {
       this.conn.sendOutbound({ joinRef: this.joinRef, ref: this.joinRef, topic: this.topic, event, payload });
     }
   }
-}
-
-function describe(value: unknown): string {
-  try { return JSON.stringify(value) ?? String(value); } catch { return String(value); }
 }

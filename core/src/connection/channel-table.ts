@@ -1,4 +1,4 @@
-import type { ChannelServer } from "./channel-server.js";
+import type { ChannelServer } from "../channel/channel-server.js";
 
 /**
  * The joined channels of one connection, by topic. Most connections join one

@@ -30,10 +30,11 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Frame, Serializer } from "./serializer.js";
-import type { CheckOrigin } from "./origin.js";
-import type { Params } from "./params.js";
+import type { CheckOrigin } from "../http/origin.js";
+import type { Params } from "../http/params.js";
+import type { Logger } from "./logger.js";
 import type { NodeRelay } from "./node-relay.js";
+import type { Frame, Serializer } from "./serializer.js";
 
 /** What a transport can do; the conformance suite runs the matching cases. */
 export interface TransportCapabilities {
@@ -154,12 +155,4 @@ export interface Transport {
   /** Overrides the socket's `checkOrigin` for this transport, when set. */
   readonly checkOrigin?: CheckOrigin | undefined;
   attach(context: TransportContext): TransportInstance;
-}
-
-/** Minimal structured logger. Fields are plain data. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }

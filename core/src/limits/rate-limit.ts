@@ -1,4 +1,4 @@
-import { FawkesError } from "./errors.js";
+import { FawkesError } from "../errors.js";
 
 /** A token-bucket limit: `perSecond` on average, up to `burst` at once. */
 export interface RateLimit {

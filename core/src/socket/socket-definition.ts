@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { FawkesError } from "./errors.js";
-import { ChannelRouter } from "./router.js";
-import { originChecker, type CheckOrigin } from "./origin.js";
-import type { ChannelDefinition } from "./channel.js";
-import type { ConnectResult } from "./results.js";
-import type { Serializer } from "./serializer.js";
-import type { Transport } from "./transport.js";
-import type { Params } from "./params.js";
-import type { Socket } from "./socket.js";
-import { resolveRateLimit, type RateLimit } from "./rate-limit.js";
+import { FawkesError } from "../errors.js";
+import type { ConnectResult } from "../results.js";
+import { originChecker, type CheckOrigin } from "../http/origin.js";
+import type { Params } from "../http/params.js";
+import type { Serializer } from "../contracts/serializer.js";
+import type { Transport } from "../contracts/transport.js";
+import { resolveRateLimit, type RateLimit } from "../limits/rate-limit.js";
+import type { Socket } from "../state/socket-state.js";
+import type { ChannelDefinition } from "../channel/channel.js";
+import { ChannelRouter } from "../channel/channel-router.js";
+import type { ConnectionPolicy } from "../connection/connection.js";
 
 /** Default {@link SocketOptions.messageRate}: 5,000 messages a second, bursts of 10,000. */
 export const DEFAULT_MESSAGE_RATE: RateLimit = { perSecond: 5000, burst: 10_000 };
@@ -100,7 +101,7 @@ const TRANSPORT_NAME = /^[A-Za-z0-9_-]+$/;
  *   .channel("room:*", RoomChannel);
  * ```
  */
-export class SocketHandler {
+export class SocketHandler implements ConnectionPolicy {
   readonly router = new ChannelRouter<ChannelDefinition>();
   readonly transports = new Map<string, Transport>();
   readonly serializers: readonly Serializer[];

@@ -1,59 +1,13 @@
-import { FawkesError } from "./errors.js";
-import { RelayBus, type NodeRelay } from "./node-relay.js";
+import { FawkesError } from "../errors.js";
+import type { Logger } from "../contracts/logger.js";
+import type { NodeRelay } from "../contracts/node-relay.js";
+import type { PubSubAdapter } from "../contracts/pubsub-adapter.js";
+import type { Broadcast, Serializer } from "../contracts/serializer.js";
+import { FastlaneCache } from "./fastlane-cache.js";
+import { RelayBus } from "./relay-bus.js";
 import { assertUserTopic, isReservedTopic } from "./reserved-topics.js";
+import type { Subscriber } from "./subscriber.js";
 import { TopicSubscribers } from "./topic-subscribers.js";
-import type { Broadcast, Frame, Serializer } from "./serializer.js";
-import type { Logger } from "./transport.js";
-
-/**
- * Encodes one broadcast at most once per serializer. Every subscriber using the
- * same serializer receives the very same frame object ("fastlane").
- */
-export class FastlaneCache {
-  private serializers: Serializer[] = [];
-  private frames: Frame[] = [];
-
-  constructor(readonly broadcast: Broadcast) {}
-
-  frameFor(serializer: Serializer): Frame {
-    const s = this.serializers;
-    for (let i = 0; i < s.length; i++) if (s[i] === serializer) return this.frames[i]!;
-    const frame = serializer.fastlane(this.broadcast);
-    s.push(serializer);
-    this.frames.push(frame);
-    return frame;
-  }
-}
-
-/** Anything subscribed to a topic: a joined channel, a socket id, a LongPoll session. */
-export interface Subscriber {
-  /**
-   * The serializer whose fastlane frame `deliver` takes, if any. The PubSub
-   * encodes each broadcast for every such serializer before it delivers to
-   * anyone, so an unencodable broadcast reaches no subscriber and its caller
-   * gets the error. Read once, when the subscriber subscribes.
-   */
-  readonly serializer?: Serializer | undefined;
-  /** Called synchronously for each broadcast on a subscribed topic. Must not throw. */
-  deliver(broadcast: Broadcast, lane: FastlaneCache): void;
-}
-
-/**
- * Moves broadcasts between nodes (Redis, NATS, ...). The local PubSub hands every
- * broadcast to `publish` and calls no subscriber for it twice: an adapter must not
- * echo a node's own broadcasts back to it.
- *
- * Node-to-node relay messages (see {@link NodeRelay}) travel through the same
- * adapter as broadcasts on reserved `phx:` topics; an adapter carries them like
- * any other broadcast.
- */
-export interface PubSubAdapter {
-  /** Start; `deliver` must be called with every broadcast published by other nodes. */
-  start(node: string, deliver: (broadcast: Broadcast) => void): Promise<void>;
-  /** Send a broadcast to every other node. Must not throw; failures are logged. */
-  publish(broadcast: Broadcast): void;
-  close(): Promise<void>;
-}
 
 /**
  * The endpoint's PubSub: local subscriptions plus an optional adapter. Delivery to
@@ -65,9 +19,14 @@ export interface PubSubAdapter {
  * serializer's error as `cause`) to its caller and nobody, here or on another
  * node, receives it. Topics starting with `phx:` are reserved
  * (`ERR_RESERVED_TOPIC`).
+ *
+ * Two namespaces: channel topics (`subscribe`, `broadcast`) and, apart from
+ * them, the node-to-node {@link relay} for transports. A relay message never
+ * enters the topic table, here or on the node that receives it, so no topic
+ * subscriber sees one.
  */
 export class PubSub {
-  /** Node-to-node messages for transports, apart from every user topic. */
+  /** Node-to-node messages for transports, apart from every channel topic (see {@link NodeRelay}). */
   readonly relay: NodeRelay;
   private readonly bus: RelayBus;
   private readonly topics = new Map<string, TopicSubscribers>();
@@ -93,6 +52,11 @@ export class PubSub {
     this.validator = serializer;
   }
 
+  /**
+   * Deliver every broadcast on `topic` to `subscriber`, until {@link unsubscribe}.
+   * A reserved (`phx:`) topic never delivers anything: no broadcast may be sent
+   * to one, and relay messages are not topic broadcasts.
+   */
   subscribe(topic: string, subscriber: Subscriber): void {
     let entry = this.topics.get(topic);
     if (entry === undefined) this.topics.set(topic, (entry = new TopicSubscribers()));
@@ -141,9 +105,9 @@ export class PubSub {
     return lane;
   }
 
-  /** A broadcast from another node: relay traffic to the relay, the rest to subscribers. */
+  /** A broadcast from another node: a reserved topic to the relay (and nowhere else), the rest to subscribers. */
   private arrived(broadcast: Broadcast): void {
-    if (isReservedTopic(broadcast.topic)) { this.bus.receive(broadcast); return; }
+    if (isReservedTopic(broadcast.topic)) { this.bus.arrived(broadcast); return; }
     const lane = new FastlaneCache(broadcast);
     try {
       for (const s of this.topics.get(broadcast.topic)?.serializers ?? []) encode(lane, s);
