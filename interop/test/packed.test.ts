@@ -218,11 +218,13 @@ test("the workspace links every @fawkes package instead of fetching it", async (
   for (const [path, entry] of fawkes) t.true(entry.link === true, `${path} must be a workspace link`);
 });
 
-packedTest("the tarballs hold dist, the src the source maps point at, and no build info", async (t) => {
-  const { report } = await packed;
+packedTest("the tarballs hold dist, the src the source maps point at, a LICENSE, and no build info or tests", async (t) => {
+  const { report, packages } = await packed;
+  const license = await readFile(join(root, "LICENSE"), "utf8");
+  for (const { dir, manifest } of packages) t.is(await readFile(join(dir, "LICENSE"), "utf8"), license, `${manifest.name}/LICENSE is the root LICENSE`);
   for (const { name, files } of report) {
     const paths = new Set(files.map((f) => f.path));
-    t.true(paths.has("package.json") && paths.has("README.md"), name);
+    t.true(paths.has("package.json") && paths.has("README.md") && paths.has("LICENSE"), `${name} ships package.json, README.md and LICENSE`);
     t.false([...paths].some((p) => p.endsWith(".tsbuildinfo") || p.startsWith("dist-test/")), `${name} ships build info or tests`);
     t.true([...paths].some((p) => p.startsWith("src/") && p.endsWith(".ts")), `${name} ships src/`);
   }
