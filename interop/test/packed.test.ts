@@ -54,25 +54,41 @@ export const transport: Transport = sockjs({});`,
   "@fawkes/redis": `import type { PubSubAdapter } from "@fawkes/core";
 import { redisPubSub } from "@fawkes/redis";
 export const make = (): PubSubAdapter => redisPubSub({});`,
-  "@fawkes/conformance": `import type { Serializer, Transport } from "@fawkes/core";
-import { builtinSerializers, builtinTransports } from "@fawkes/conformance";
-export const serializers: readonly Serializer[] = builtinSerializers;
-export const transports: Readonly<Record<string, () => Transport>> = builtinTransports;`,
+  "@fawkes/conformance": `import { serializerSuite } from "@fawkes/conformance/serializer";
+import { transportSuite } from "@fawkes/conformance/transport";
+export const suites: Array<(test: never, options: never) => void> = [serializerSuite, transportSuite];`,
 };
 
-const consumerTsconfig = {
-  compilerOptions: {
-    target: "ES2022",
-    lib: ["ES2022"],
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    strict: true,
-    skipLibCheck: false,
-    noEmit: true,
-    types: ["node"],
-  },
-  include: ["consumer.ts"],
-};
+/**
+ * The consumer's compiler options: a Node server (ES2022 and @types/node, no DOM) for
+ * the server entries; a browser (DOM, no @types/node) for the `client` entries.
+ */
+function consumerTsconfig(file: string, env: "node" | "browser") {
+  return {
+    compilerOptions: {
+      target: "ES2022",
+      lib: env === "node" ? ["ES2022"] : ["ES2022", "DOM"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      types: env === "node" ? ["node"] : [],
+    },
+    files: [file],
+  };
+}
+
+/** A browser-side entry point: `./client` (the codecs and adapters for the official client). */
+const isClientEntry = (key: string) => /(^|\/)client$/.test(key);
+
+/** `tsc -p <project>`: its diagnostics, or "" when it type-checks. */
+async function typeCheck(app: string, project: string): Promise<string> {
+  return run(tsc, ["-p", join(app, project)], { cwd: app, timeout: 120_000 }).then(
+    () => "",
+    (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ""}${err.stderr ?? ""}` || "tsc failed",
+  );
+}
 
 async function readManifest(dir: string): Promise<Manifest> {
   return JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as Manifest;
@@ -230,16 +246,37 @@ packedTest("the tarballs hold dist, the src the source maps point at, a LICENSE,
   }
 });
 
+/** One install per package, shared by its Node and browser cases. */
+const installs = new Map<string, Promise<string>>();
+function installed(name: string): Promise<string> {
+  let app = installs.get(name);
+  if (app === undefined) installs.set(name, (app = installAlone(name.replace("@fawkes/", ""), [name], { "@types/node": "^20.19.0" })));
+  return app;
+}
+
+/** Typed entry points of `manifest`, as specifiers, split into server and `client` ones. */
+function typedEntries(manifest: Manifest): { server: string[]; client: string[] } {
+  const keys = Object.entries(manifest.exports ?? {}).filter(([, v]) => typeof v !== "string" && v.types !== undefined).map(([key]) => key);
+  const specifier = (key: string) => (key === "." ? manifest.name : `${manifest.name}/${key.slice(2)}`);
+  return { server: keys.filter((k) => !isClientEntry(k)).map(specifier), client: keys.filter(isClientEntry).map(specifier) };
+}
+
+/** A consumer module importing every one of `specifiers`. */
+function importsOf(specifiers: string[]): string {
+  const lines = specifiers.map((s, i) => `import * as entry${i} from "${s}";`);
+  return [...lines, `export const entries = [${specifiers.map((_, i) => `entry${i}`).join(", ")}];`].join("\n");
+}
+
 for (const name of Object.keys(usage)) {
   packedTest(`${name} installs alone from its tarball, imports in Node and type-checks with skipLibCheck: false`, async (t) => {
     const { packages } = await packed;
     const own = packages.find((p) => p.manifest.name === name);
     if (own === undefined) return t.fail(`${name} is no longer a public workspace package`);
-    const app = await installAlone(name.replace("@fawkes/", ""), [name], { "@types/node": "^20.19.0" });
+    const app = await installed(name);
 
     // Only what the package declares arrived: its @fawkes closure, and no @types package
     // but the consumer's own @types/node (no public type needs another, so none is forced).
-    const installed = await readdir(join(app, "node_modules", "@fawkes"));
+    const fawkes = await readdir(join(app, "node_modules", "@fawkes"));
     const closure = new Set<string>();
     const visit = (n: string) => {
       if (closure.has(n)) return;
@@ -248,7 +285,7 @@ for (const name of Object.keys(usage)) {
       for (const dep of Object.keys(m?.dependencies ?? {})) if (dep.startsWith("@fawkes/")) visit(dep);
     };
     visit(name);
-    t.deepEqual(installed.map((d) => `@fawkes/${d}`).sort(), [...closure].sort());
+    t.deepEqual(fawkes.map((d) => `@fawkes/${d}`).sort(), [...closure].sort());
     t.deepEqual(await readdir(join(app, "node_modules", "@types")), ["node"]);
 
     // Every source map and declaration map points at a file the tarball holds.
@@ -268,17 +305,38 @@ for (const name of Object.keys(usage)) {
       t.deepEqual(await exportNames(app, specifier), await exportNames(root, specifier), specifier);
     }
 
-    // A consumer that imports every entry point with types, plus a line of real use.
-    const typed = Object.entries(own.manifest.exports ?? {}).filter(([, v]) => typeof v !== "string" && v.types !== undefined);
-    const imports = typed.map(([key], i) => `import * as entry${i} from "${key === "." ? name : `${name}/${key.slice(2)}`}";`);
-    const consumer = [...imports, `export const entries = [${typed.map((_, i) => `entry${i}`).join(", ")}];`, usage[name]].join("\n");
-    await writeFile(join(app, "consumer.ts"), consumer + "\n");
-    await writeFile(join(app, "tsconfig.json"), JSON.stringify(consumerTsconfig));
-    const checked = await run(tsc, ["-p", app], { cwd: app, timeout: 120_000 }).then(
-      () => "",
-      (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ""}${err.stderr ?? ""}` || "tsc failed",
-    );
-    t.is(checked, "", `tsc on a consumer of ${name}`);
+    // A Node consumer (no DOM) of every server entry point, plus a line of real use.
+    const { server } = typedEntries(own.manifest);
+    await writeFile(join(app, "consumer.ts"), `${importsOf(server)}\n${usage[name]}\n`);
+    await writeFile(join(app, "tsconfig.json"), JSON.stringify(consumerTsconfig("consumer.ts", "node")));
+    t.is(await typeCheck(app, "tsconfig.json"), "", `tsc on a Node consumer of ${server.join(", ")}`);
+  });
+}
+
+// The `client` entries are for browsers: a browser project (DOM, no @types/node) must
+// type-check against them. Known to fail today, with a reason: their declarations import
+// the phoenix-codec types from @fawkes/core's main entry, which is server code (node:http,
+// Buffer). Issue 10 section 4 moves those types to a browser-safe @fawkes/core subpath;
+// once it lands these cases pass, ava reports them as passing `failing` tests, and the
+// set below must be emptied. (@fawkes/sockjs/client already type-checks: it imports no core type.)
+const browserTypesNeedNode: ReadonlySet<string> = new Set(["@fawkes/msgpack", "@fawkes/protobuf"]);
+const browserTest = (name: string) => (!online ? test.skip : browserTypesNeedNode.has(name) ? test.failing : test);
+const withClient = ["@fawkes/msgpack", "@fawkes/protobuf", "@fawkes/sockjs"];
+
+test("the packages with client entries are the ones the browser cases cover", async (t) => {
+  const names = (await publicPackages()).filter((p) => typedEntries(p.manifest).client.length > 0).map((p) => p.manifest.name);
+  t.deepEqual(names.sort(), [...withClient].sort());
+});
+
+for (const name of withClient) {
+  browserTest(name)(`${name}'s client entries type-check in a browser project (DOM, no @types/node, skipLibCheck: false)`, async (t) => {
+    const own = (await packed).packages.find((p) => p.manifest.name === name);
+    if (own === undefined) return t.fail(`${name} is no longer a public workspace package`);
+    const app = await installed(name);
+    const { client } = typedEntries(own.manifest);
+    await writeFile(join(app, "browser.ts"), `${importsOf(client)}\n`);
+    await writeFile(join(app, "tsconfig.browser.json"), JSON.stringify(consumerTsconfig("browser.ts", "browser")));
+    t.is(await typeCheck(app, "tsconfig.browser.json"), "", `tsc on a browser consumer of ${client.join(", ")}`);
   });
 }
 
