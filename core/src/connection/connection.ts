@@ -32,8 +32,8 @@ export interface ConnectionPolicy {
 /**
  * The core's side of one client connection, after Phoenix's `socket.ex`:
  * decodes inbound frames strictly in order, answers heartbeats, routes
- * join/leave/events to channels (after the protocol table in DESIGN.md section
- * 3), and encodes what goes back. Every answer to a `phx_join` leaves from
+ * join/leave/events to channels (after the table in docs/PROTOCOL.md section
+ * 4), and encodes what goes back. Every answer to a `phx_join` leaves from
  * here: the ok reply, the error reply, and the `phx_close` of the channel a
  * join replaces.
  */

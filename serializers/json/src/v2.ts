@@ -8,7 +8,7 @@ const BROADCAST = 2;
 /**
  * Phoenix V2 JSON (client `vsn` "2.0.0"): text frames are arrays
  * `[join_ref, ref, topic, event, payload]`; a `Uint8Array` (or `ArrayBuffer`)
- * payload travels in a binary frame in both directions (DESIGN.md section 3),
+ * payload travels in a binary frame in both directions (docs/PROTOCOL.md section 2),
  * where every header field is at most 255 bytes.
  *
  * Errors (`SerializerError.code`): `ERR_MALFORMED_FRAME` (not a 5-element array,
