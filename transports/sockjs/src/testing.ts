@@ -75,6 +75,9 @@ function connectSockJS(request: ClientConnectOptions, options: SockJSClientDrive
   const undoHeaders = Object.keys(headers).length > 0 ? addSessionHeaders(session, headers) : () => {};
   const sock = new (SockJS as unknown as SockCtor)(url, null, {
     transports: [...options.transports],
+    // sockjs-client gives a transport 2 x (300 ms + the /info round trip) to open, so
+    // a loaded test machine fails healthy opens with 2000 "All transports failed".
+    timeout: 5000,
     sessionId: () => session,
     transportOptions: { websocket: { headers } },
   });
