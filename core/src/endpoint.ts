@@ -5,6 +5,7 @@ import { CloseCode, FawkesError } from "./errors.js";
 import { consoleLogger, type Logger } from "./contracts/logger.js";
 import type { PubSubAdapter } from "./contracts/pubsub-adapter.js";
 import type { ConnectionSink, TransportInstance } from "./contracts/transport.js";
+import { splitPathQuery } from "./http/connect-request.js";
 import { Admission, type AdmissionOptions } from "./limits/admission.js";
 import { drainInBatches, resolveDrain, type DrainOptions } from "./limits/drain.js";
 import { PubSub } from "./pubsub/pubsub.js";
@@ -221,8 +222,7 @@ export class Endpoint implements SocketEndpoint {
 
   private find(url: string | undefined): Mounted | undefined {
     if (url === undefined) return undefined;
-    const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
+    const { path } = splitPathQuery(url);
     for (const m of this.mounted) {
       if (path === m.path || (path.startsWith(m.path) && path.charCodeAt(m.path.length) === 47)) return m;
     }

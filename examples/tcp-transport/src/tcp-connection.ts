@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import {
-  CloseCode, SlowConsumerWatch, guarded, parseParams, truncateCloseReason,
+  CloseCode, SlowConsumerWatch, connectRequestFrom, guarded, parseParams, truncateCloseReason,
   type ConnectDecision, type ConnectRequest, type ConnectionPort, type ConnectionSink, type Frame, type TransportHost,
 } from "@fawkes/core";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
@@ -158,14 +158,9 @@ export class TcpConnection implements ConnectionSink {
     const query = new URLSearchParams(Object.entries(handshake.params)).toString();
     const headers: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [name, value] of Object.entries(handshake.headers ?? {})) headers[name.toLowerCase()] = value;
-    return {
-      params: parseParams(query),
-      headers,
-      remoteAddress: this.socket.remoteAddress ?? "",
-      remotePort: this.socket.remotePort ?? 0,
-      url: query === "" ? handshake.path : `${handshake.path}?${query}`,
-      authToken: handshake.authToken,
-    };
+    const url = query === "" ? handshake.path : `${handshake.path}?${query}`;
+    // The params come from the handshake object, not from `url` (a path may itself hold a `?`).
+    return connectRequestFrom({ url, headers, socket: this.socket }, { params: parseParams(query), authToken: handshake.authToken });
   }
 
   private answer(answer: HandshakeAnswer): void {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { guarded, parseParams, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
+import { connectRequestFrom, guarded, parseParams, splitPathQuery, type TransportContext, type TransportHost, type TransportInstance } from "@fawkes/core";
 import { parseBatch } from "./batch.js";
 import { answerPreflight, readBody, sendJson, setCors } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
@@ -41,10 +41,9 @@ export class LongPollServer implements TransportInstance {
   }
 
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? "";
-    const q = url.indexOf("?");
-    if ((q === -1 ? url : url.slice(0, q)) !== this.host.path) return false;
-    this.serve(req, res, q === -1 ? "" : url.slice(q + 1)).catch(guarded(this.host.log, "longpoll request", (cause: unknown) => {
+    const { path, query } = splitPathQuery(req.url ?? "");
+    if (path !== this.host.path) return false;
+    this.serve(req, res, query).catch(guarded(this.host.log, "longpoll request", (cause: unknown) => {
       this.host.log.error("longpoll request failed", { path: this.host.path, cause });
       sendJson(res, { status: 500 });
     }, () => res.destroy()));
@@ -110,14 +109,10 @@ export class LongPollServer implements TransportInstance {
   private async open(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): Promise<void> {
     search.delete("token");
     const authToken = req.headers[AUTH_TOKEN_HEADER];
-    const decision = await this.host.connect({
+    const decision = await this.host.connect(connectRequestFrom(req, {
       params: parseParams(search),
-      headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? "",
-      remotePort: req.socket.remotePort ?? 0,
-      url: req.url ?? "",
       authToken: typeof authToken === "string" ? authToken : undefined,
-    });
+    }));
     if (!decision.ok) {
       // The client knows 403 (stop) and 500 (retry, with its reconnect backoff); any
       // other status would throw inside it. So a temporary refusal (503: full,

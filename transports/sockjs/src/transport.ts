@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { CloseCode, guarded, parseParams, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
+import { CloseCode, connectRequestFrom, guarded, parseParams, splitPathQuery, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
 import { resolveOptions, type ResolvedSockJSOptions, type SockJSOptions } from "./options.js";
 import { OpeningRequests, RECEIVING_KINDS, parseSockJSPath, type OpeningRequest } from "./opening-requests.js";
 import { AUTH_PARAM } from "./protocol.js";
@@ -173,8 +173,7 @@ class SockJSTransportInstance implements TransportInstance {
 
   private onConnection(conn: SockJSConn): void {
     const { host } = this.context;
-    const q = conn.url.indexOf("?");
-    const pathname = q === -1 ? conn.url : conn.url.slice(0, q);
+    const { path: pathname, query } = splitPathQuery(conn.url);
     const path = pathname.startsWith(host.path) ? parseSockJSPath(pathname.slice(host.path.length)) : undefined;
     const session = path?.session;
     const opening: OpeningRequest = this.opening.take(session ?? OpeningRequests.peerKey(conn.remoteAddress, conn.remotePort)) ?? {
@@ -182,7 +181,7 @@ class SockJSTransportInstance implements TransportInstance {
       remoteAddress: conn.remoteAddress ?? "",
       remotePort: conn.remotePort ?? 0,
     };
-    const search = new URLSearchParams(q === -1 ? "" : conn.url.slice(q + 1));
+    const search = new URLSearchParams(query);
     dropAppendedParam(search, path === undefined ? undefined : APPENDED_PARAM[path.kind]);
     const wantsToken = search.get(AUTH_PARAM) === "1";
     search.delete(AUTH_PARAM);
@@ -190,7 +189,7 @@ class SockJSTransportInstance implements TransportInstance {
     if (session !== undefined) this.liveSessions.set(session, meter);
     const bridge = new SessionBridge(
       conn,
-      { params: parseParams(search), headers: opening.headers, remoteAddress: opening.remoteAddress, remotePort: opening.remotePort, url: conn.url },
+      connectRequestFrom({ url: conn.url, headers: opening.headers, socket: opening }, { params: parseParams(search) }),
       wantsToken,
       host,
       this.options,
@@ -207,9 +206,7 @@ class SockJSTransportInstance implements TransportInstance {
   }
 
   private pathOf(req: IncomingMessage): ReturnType<typeof parseSockJSPath> {
-    const url = req.url ?? "";
-    const q = url.indexOf("?");
-    const pathname = q === -1 ? url : url.slice(0, q);
+    const pathname = splitPathQuery(req.url ?? "").path;
     const prefix = this.context.host.path;
     return pathname.startsWith(prefix) ? parseSockJSPath(pathname.slice(prefix.length)) : undefined;
   }

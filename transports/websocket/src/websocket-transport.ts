@@ -3,7 +3,7 @@ import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
-  guarded, parseParams,
+  connectRequestFrom, guarded, splitPathQuery,
   type ConnectAcceptance, type ConnectDecision, type ConnectRequest, type Transport, type TransportContext, type TransportHost, type TransportInstance,
 } from "@fawkes/core";
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from "./options.js";
@@ -79,7 +79,7 @@ class WebSocketTransportInstance implements TransportInstance {
    * WebSocket handshake); a deeper path is left to the core (404).
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    if (pathOf(req.url ?? "/") !== this.host.path) return false;
+    if (splitPathQuery(req.url ?? "/").path !== this.host.path) return false;
     answerNotAHandshake(req, res);
     return true;
   }
@@ -113,23 +113,15 @@ class WebSocketTransportInstance implements TransportInstance {
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    if (pathOf(url) !== this.host.path) return refuseUpgrade(socket, 404, "Not Found");
+    if (splitPathQuery(url).path !== this.host.path) return refuseUpgrade(socket, 404, "Not Found");
     if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
     const problem = handshakeProblem(req);
     if (problem !== undefined) return refuseUpgrade(socket, 400, problem, { "Sec-WebSocket-Version": "13, 8" });
     const offer = parseSubprotocolOffer(req.headers["sec-websocket-protocol"]);
     if (offer === null) return refuseUpgrade(socket, 400, "invalid Sec-WebSocket-Protocol header");
 
-    const peer = socket as Partial<NetSocket>;
-    const request: ConnectRequest = {
-      params: parseParams(q === -1 ? "" : url.slice(q + 1)),
-      headers: { ...req.headers },
-      remoteAddress: peer.remoteAddress ?? "",
-      remotePort: peer.remotePort ?? 0,
-      url,
-      authToken: offer.authToken,
-    };
+    // The headers are copied: the subprotocol header is edited below, before ws sees it.
+    const request: ConnectRequest = connectRequestFrom({ url, headers: req.headers, socket: socket as Partial<NetSocket> }, { authToken: offer.authToken });
     const decision: ConnectDecision = await this.host.connect(request);
     if (socket.destroyed || !socket.writable) return; // the client left while we decided
     if (this.closing) return refuseUpgrade(socket, 503, "Service Unavailable");
@@ -163,11 +155,6 @@ class WebSocketTransportInstance implements TransportInstance {
 }
 
 function ignoreError(): void {}
-
-function pathOf(url: string): string {
-  const q = url.indexOf("?");
-  return q === -1 ? url : url.slice(0, q);
-}
 
 /** 400 with the reason on one line, as an upgrade that is not a handshake gets. */
 function answerNotAHandshake(req: IncomingMessage, res: ServerResponse): void {
