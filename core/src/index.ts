@@ -57,4 +57,4 @@ export {
   type BackpressureOptions, type Backpressure,
 } from "./transport-kit/transport-safety.js";
 export { parseParams, type Params, type ParamValue } from "./http/params.js";
-export { connectRequestFrom, splitPathQuery, type ConnectRequestExtra, type ConnectRequestFields, type PathQuery, type RequestSource } from "./http/connect-request.js";
+export { connectRequestFrom, splitPathQuery, type ConnectRequestExtra, type PathQuery, type RequestSource } from "./http/connect-request.js";

@@ -46,18 +46,8 @@ export interface TransportCapabilities {
   readonly heartbeats: "client" | "none";
 }
 
-/** One connection attempt, as the transport saw it. */
-export interface ConnectRequest {
-  /** Query parameters, parsed Rails-style (see {@link parseParams}); includes `vsn`. */
-  readonly params: Params;
-  readonly headers: IncomingHttpHeaders;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** The request URI as the client sent it (path and query). */
-  readonly url: string;
-  /** The client's auth token, if the transport carries one (subprotocol, header). */
-  readonly authToken?: string | undefined;
-}
+import type { ConnectRequest } from "../http/connect-request.js";
+export type { ConnectRequest };
 
 /**
  * The connection was refused: answer with `status` (403, 500, 503, ...) and stop.

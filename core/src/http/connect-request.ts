@@ -34,17 +34,16 @@ export interface ConnectRequestExtra {
   readonly params?: Params | undefined;
 }
 
-/**
- * The fields of the core's `ConnectRequest` (`contracts/transport.ts`), restated
- * here because `http/` sits below `contracts/`; the compiler checks the match
- * wherever a transport hands the result to `host.connect`.
- */
-export interface ConnectRequestFields {
+/** One connection attempt, as the transport saw it (what `TransportHost.connect` is given). */
+export interface ConnectRequest {
+  /** Query parameters, parsed Rails-style (see {@link parseParams}); includes `vsn`. */
   readonly params: Params;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The request URI as the client sent it (path and query). */
   readonly url: string;
+  /** The client's auth token, if the transport carries one (subprotocol, header). */
   readonly authToken?: string | undefined;
 }
 
@@ -59,7 +58,7 @@ export interface ConnectRequestFields {
  * const decision = await host.connect(connectRequestFrom(req, { authToken }));
  * ```
  */
-export function connectRequestFrom(source: RequestSource, extra: ConnectRequestExtra = {}): ConnectRequestFields {
+export function connectRequestFrom(source: RequestSource, extra: ConnectRequestExtra = {}): ConnectRequest {
   const url = source.url ?? "/";
   const headers = Object.assign(Object.create(null) as IncomingHttpHeaders, source.headers);
   return {
