@@ -1,2 +1,2 @@
-/** The client-driver contract; it lives in `@fawkes/core` (see `core/src/contracts/client-driver.ts`). */
-export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
+/** The client-driver contract; it lives in `@fawkes/core/testing` (see `core/src/contracts/client-driver.ts`). */
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver, ClientDriverSupports } from "@fawkes/core/testing";

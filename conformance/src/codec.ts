@@ -4,16 +4,14 @@
  * client would, so a serializer is checked against its client and not against
  * itself.
  */
-import type { Frame } from "@fawkes/core";
+import { vsnMatches, type Frame, type Message } from "@fawkes/core";
+import { refOrNull, type PhoenixClientMessage } from "@fawkes/core/codec";
 
-/** A message as a client writes it. `payload` is JSON-compatible or a `Uint8Array`. */
-export interface ClientMessage {
-  readonly joinRef: string | null;
-  readonly ref: string | null;
-  readonly topic: string;
-  readonly event: string;
-  readonly payload: unknown;
-}
+/**
+ * A message as a client writes it: the core's {@link Message} shape. `payload` is
+ * JSON-compatible or a `Uint8Array`.
+ */
+export type ClientMessage = Message;
 
 /**
  * A message as a client reads it. Replies arrive as event `phx_reply` with
@@ -39,8 +37,7 @@ export interface ClientCodec {
 }
 
 /** A message as the official `phoenix` client's serializers see it (the core contract). */
-export type { PhoenixClientMessage } from "@fawkes/core";
-import type { PhoenixClientMessage } from "@fawkes/core";
+export type { PhoenixClientMessage } from "@fawkes/core/codec";
 
 /** The shape of a `phoenix` client serializer (`Socket` option `encode`/`decode`). */
 export interface PhoenixClientSerializer {
@@ -56,6 +53,12 @@ export interface PhoenixClientSerializer {
  * `ArrayBuffer`s, as the `phoenix` client does. Methods are called on
  * `serializer`, so object serializers relying on `this` work.
  *
+ * Refs are read with `@fawkes/core/codec`'s `refOrNull`, so `""` stays `""` (a
+ * server writing `""` where MessagePack or protobuf carries null is caught). Only
+ * Phoenix V2 JSON (a `vsn` matching `~> 2.0.0`) binary frames read an empty ref
+ * as null: that format has no null, the server writes an absent ref as an empty
+ * field and the official client hands it on as `""`.
+ *
  * ```ts
  * const codec = fromPhoenixSerializer("2.0.0-msgpack", msgpackClientSerializer);
  * ```
@@ -65,6 +68,7 @@ export function fromPhoenixSerializer(
   serializer: PhoenixClientSerializer,
   options: { joinRefFromServer?: boolean } = {},
 ): ClientCodec {
+  const emptyBinaryRefIsNull = vsnMatches("~> 2.0.0", vsn);
   return {
     vsn,
     joinRefFromServer: options.joinRefFromServer ?? true,
@@ -81,9 +85,10 @@ export function fromPhoenixSerializer(
       const raw = frame.opcode === "text" ? frame.data : toArrayBuffer(frame.data);
       serializer.decode(raw, (m) => { out = m; });
       if (out === undefined || out === null || typeof out !== "object") throw new Error("the client serializer did not decode the frame");
+      const readRef = emptyBinaryRefIsNull && frame.opcode === "binary" ? emptyAsNull : refOrNull;
       return {
-        joinRef: refOrNull(out.join_ref),
-        ref: refOrNull(out.ref),
+        joinRef: readRef(out.join_ref),
+        ref: readRef(out.ref),
         topic: out.topic,
         event: out.event,
         payload: normalizePayload(out.event, out.payload),
@@ -92,9 +97,9 @@ export function fromPhoenixSerializer(
   };
 }
 
-function refOrNull(ref: unknown): string | null {
-  if (ref === null || ref === undefined || ref === "") return null;
-  return String(ref);
+/** A ref of a V2 JSON binary frame: an empty field is no ref. */
+function emptyAsNull(ref: unknown): string | null {
+  return ref === "" ? null : refOrNull(ref);
 }
 
 function normalizePayload(event: string, payload: unknown): unknown {

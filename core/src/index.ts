@@ -20,6 +20,10 @@
  * const endpoint = new Endpoint().socket("/socket", userSocket);
  * await endpoint.listen(4000);
  * ```
+ *
+ * Server code only. The phoenix-client codec contracts (`PhoenixCodec`, `CodecError`)
+ * are the browser-safe `@fawkes/core/codec`; the client-driver contract and
+ * `FrameInbox` are `@fawkes/core/testing`.
  */
 export { Endpoint, type EndpointOptions } from "./endpoint.js";
 export { silentLogger, type Logger } from "./contracts/logger.js";
@@ -50,8 +54,6 @@ export type {
   ConnectRequest, ConnectDecision, ConnectAcceptance, ConnectRefusal, ConnectionSink, ConnectionPort,
 } from "./contracts/transport.js";
 export { originChecker, type CheckOrigin } from "./http/origin.js";
-export type { PhoenixClientMessage, PhoenixCodec } from "./contracts/phoenix-codec.js";
-export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type ClientDriverSupports } from "./contracts/client-driver.js";
 export {
   guarded, truncateCloseReason, resolveBackpressure, SlowConsumerWatch, MAX_CLOSE_REASON_BYTES, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS,
   type BackpressureOptions, type Backpressure,

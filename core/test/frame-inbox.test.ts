@@ -1,5 +1,5 @@
 import test from "ava";
-import { FrameInbox } from "@fawkes/core";
+import { FrameInbox } from "@fawkes/core/testing";
 
 test("FrameInbox: frames in order, waiting receives, timeout, end", async (t) => {
   const inbox = new FrameInbox();

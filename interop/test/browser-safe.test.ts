@@ -9,11 +9,14 @@ import * as msgpackClient from "@fawkes/msgpack/client";
 import * as protobufClient from "@fawkes/protobuf/client";
 
 const entries = [
-  { entry: "@fawkes/msgpack/client", allowed: ["@msgpack/msgpack"], codec: msgpackClient.msgpackCodec, vsn: msgpackClient.MSGPACK_VSN },
-  { entry: "@fawkes/protobuf/client", allowed: ["protobufjs/minimal.js"], codec: protobufClient.protobufCodec(), vsn: protobufClient.PROTOBUF_VSN },
+  { entry: "@fawkes/msgpack/client", allowed: ["@fawkes/core/codec", "@msgpack/msgpack"], codec: msgpackClient.msgpackCodec, vsn: msgpackClient.MSGPACK_VSN },
+  { entry: "@fawkes/protobuf/client", allowed: ["@fawkes/core/codec", "protobufjs/minimal.js"], codec: protobufClient.protobufCodec(), vsn: protobufClient.PROTOBUF_VSN },
 ] as const;
 
-/** Every module `entry` loads from its own package, by following relative imports. */
+/**
+ * Every module `entry` loads from its own package, by following relative imports, and
+ * from the `@fawkes/*` entries it imports (core's browser-safe `@fawkes/core/codec`).
+ */
 function clientModules(entry: string): Map<string, string> {
   const seen = new Map<string, string>();
   const visit = (url: URL): void => {
@@ -21,6 +24,7 @@ function clientModules(entry: string): Map<string, string> {
     const source = readFileSync(url, "utf8");
     seen.set(url.href, source);
     for (const match of source.matchAll(/from\s+"(\.[^"]+)"/g)) visit(new URL(match[1]!, url));
+    for (const match of source.matchAll(/from\s+"(@fawkes\/[^"]+)"/g)) visit(new URL(import.meta.resolve(match[1]!)));
   };
   visit(new URL(import.meta.resolve(entry)));
   return seen;

@@ -319,13 +319,8 @@ for (const name of Object.keys(usage)) {
 }
 
 // The `client` entries are for browsers: a browser project (DOM, no @types/node) must
-// type-check against them. Known to fail today, with a reason: their declarations import
-// the phoenix-codec types from @fawkes/core's main entry, which is server code (node:http,
-// Buffer). Issue 10 section 4 moves those types to a browser-safe @fawkes/core subpath;
-// once it lands these cases pass, ava reports them as passing `failing` tests, and the
-// set below must be emptied. (@fawkes/sockjs/client already type-checks: it imports no core type.)
-const browserTypesNeedNode: ReadonlySet<string> = new Set(["@fawkes/msgpack", "@fawkes/protobuf"]);
-const browserTest = (name: string) => (!online ? test.skip : browserTypesNeedNode.has(name) ? test.failing : test);
+// type-check against them. They import core's contracts from the browser-safe
+// `@fawkes/core/codec` only, never from core's main entry (server code: node:http, Buffer).
 const withClient = ["@fawkes/msgpack", "@fawkes/protobuf", "@fawkes/sockjs"];
 
 test("the packages with client entries are the ones the browser cases cover", async (t) => {
@@ -334,7 +329,7 @@ test("the packages with client entries are the ones the browser cases cover", as
 });
 
 for (const name of withClient) {
-  browserTest(name)(`${name}'s client entries type-check in a browser project (DOM, no @types/node, skipLibCheck: false)`, async (t) => {
+  packedTest(`${name}'s client entries type-check in a browser project (DOM, no @types/node, skipLibCheck: false)`, async (t) => {
     const own = (await packed).packages.find((p) => p.manifest.name === name);
     if (own === undefined) return t.fail(`${name} is no longer a public workspace package`);
     const app = await installed(name);

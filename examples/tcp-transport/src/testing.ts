@@ -10,12 +10,12 @@
  * ```
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
 import { WireCloseCode, decodeAnswer, decodeLine, encodeClose, encodeFrame, type Handshake } from "./wire-format.js";
 
 // The driver contract lives in core; re-exported for convenience.
-export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core/testing";
 
 /** Where to connect and what to say in the handshake. */
 export interface TcpConnectOptions extends Handshake {

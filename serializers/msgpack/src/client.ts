@@ -18,16 +18,14 @@
  * `bin` values nested deeper arrive as `Uint8Array`. An `ArrayBuffer` (or any typed
  * array) pushed by the app travels as `bin`.
  */
-import { CodecError } from "./codec-error.js";
-import type { PhoenixClientMessage, PhoenixCodec } from "@fawkes/core";
+import { CodecError, binaryFrameBytes, toPhoenixClientMessage, type PhoenixClientMessage, type PhoenixCodec } from "@fawkes/core/codec";
 import { EnvelopeCodec } from "./wire.js";
 import { MSGPACK_VSN } from "./vsn.js";
 
-export { CodecError } from "./codec-error.js";
 export { MSGPACK_VSN } from "./vsn.js";
 
-// The phoenix-client codec contract lives in core (types only, erased in the build).
-export type { PhoenixCodec } from "@fawkes/core";
+// The phoenix-client codec contract and CodecError live in core's browser-safe subpath.
+export { CodecError, type PhoenixCodec, type PhoenixClientMessage } from "@fawkes/core/codec";
 /** A message as the phoenix client hands it to `encode` and expects it from `decode`. */
 export type PhoenixMessage = PhoenixClientMessage;
 /** Encoded frame bytes, as handed to `WebSocket.send`. */
@@ -59,14 +57,14 @@ export function createMsgpackCodec(options: MsgpackCodecOptions = {}): PhoenixCo
   return {
     vsn: options.vsn ?? MSGPACK_VSN,
     encode(value, callback) {
-      const message = asPhoenixMessage(value);
+      const message = toPhoenixClientMessage(value);
       const payload = ArrayBuffer.isView(message.payload) || message.payload instanceof ArrayBuffer ? toBytes(message.payload) : message.payload;
-      callback(codec.encode(message.join_ref ?? null, message.ref ?? null, message.topic, message.event, payload));
+      callback(codec.encode(message.join_ref, message.ref, message.topic, message.event, payload));
     },
     decode(raw, callback) {
       let message: PhoenixMessage;
       try {
-        message = toPhoenix(codec.decode(rawBytes(raw)));
+        message = toPhoenix(codec.decode(binaryFrameBytes(raw)));
       } catch (error) {
         if (onDecodeError === undefined || !(error instanceof CodecError)) throw error;
         onDecodeError(error);
@@ -84,12 +82,6 @@ export const msgpackCodec: PhoenixCodec = createMsgpackCodec();
 export const encode: PhoenixCodec["encode"] = msgpackCodec.encode;
 /** `msgpackCodec.decode`, for `new Socket(url, { vsn: MSGPACK_VSN, encode, decode })`. */
 export const decode: PhoenixCodec["decode"] = msgpackCodec.decode;
-
-function rawBytes(raw: ArrayBuffer | ArrayBufferView | string): Uint8Array {
-  if (typeof raw === "string") throw new CodecError("ERR_TEXT_FRAME", "expected a binary frame; is the socket's binaryType \"arraybuffer\"?");
-  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return toBytes(raw);
-  throw new CodecError("ERR_MALFORMED_FRAME", "expected an ArrayBuffer");
-}
 
 function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -109,14 +101,4 @@ function toPhoenix(envelope: ReturnType<EnvelopeCodec["decode"]>): PhoenixMessag
     if (reply.response instanceof Uint8Array) payload = { ...reply, response: toArrayBuffer(reply.response) };
   }
   return { join_ref: envelope.joinRef, ref: envelope.ref, topic: envelope.topic, event: envelope.event, payload };
-}
-
-function asPhoenixMessage(value: object): PhoenixMessage {
-  const m = value as Partial<PhoenixMessage>;
-  if (typeof m.topic !== "string" || typeof m.event !== "string") throw new CodecError("ERR_UNENCODABLE", "a message needs a string topic and event");
-  return { join_ref: refOrNull(m.join_ref), ref: refOrNull(m.ref), topic: m.topic, event: m.event, payload: m.payload };
-}
-
-function refOrNull(ref: unknown): string | null {
-  return ref === null || ref === undefined ? null : String(ref);
 }

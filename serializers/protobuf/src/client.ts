@@ -16,17 +16,15 @@
  * app as an `ArrayBuffer`, as the stock V2 serializer delivers it; an `ArrayBuffer`
  * (or any typed array) pushed by the app travels as bytes.
  */
-import { CodecError } from "./codec-error.js";
+import { CodecError, binaryFrameBytes, toPhoenixClientMessage, type PhoenixClientMessage, type PhoenixCodec } from "@fawkes/core/codec";
 import { EnvelopeCodec, type Envelope, type EnvelopeOptions } from "./envelope.js";
-import type { PhoenixClientMessage, PhoenixCodec } from "@fawkes/core";
 import { PROTOBUF_VSN } from "./vsn.js";
 
-export { CodecError } from "./codec-error.js";
 export { PROTOBUF_VSN } from "./vsn.js";
 export type { ProtobufTypes } from "./typed-payloads.js";
 
-// The phoenix-client codec contract lives in core (types only, erased in the build).
-export type { PhoenixCodec } from "@fawkes/core";
+// The phoenix-client codec contract and CodecError live in core's browser-safe subpath.
+export { CodecError, type PhoenixCodec, type PhoenixClientMessage } from "@fawkes/core/codec";
 /** A message as the phoenix client hands it to `encode` and expects it from `decode`. */
 export type PhoenixMessage = PhoenixClientMessage;
 /** Encoded frame bytes, as handed to `WebSocket.send`. */
@@ -58,10 +56,10 @@ export function protobufCodec(options: ProtobufCodecOptions = {}): PhoenixCodec 
   return {
     vsn: options.vsn ?? PROTOBUF_VSN,
     encode(value, callback) {
-      const message = asPhoenixMessage(value);
+      const message = toPhoenixClientMessage(value);
       callback(codec.encode({
-        joinRef: message.join_ref ?? null,
-        ref: message.ref ?? null,
+        joinRef: message.join_ref,
+        ref: message.ref,
         topic: message.topic,
         event: message.event,
         status: null,
@@ -71,7 +69,7 @@ export function protobufCodec(options: ProtobufCodecOptions = {}): PhoenixCodec 
     decode(raw, callback) {
       let message: PhoenixMessage;
       try {
-        message = toPhoenix(codec.decode(rawBytes(raw)));
+        message = toPhoenix(codec.decode(binaryFrameBytes(raw)));
       } catch (error) {
         if (onDecodeError === undefined || !(error instanceof CodecError)) throw error;
         onDecodeError(error);
@@ -82,26 +80,9 @@ export function protobufCodec(options: ProtobufCodecOptions = {}): PhoenixCodec 
   };
 }
 
-function rawBytes(raw: ArrayBuffer | ArrayBufferView | string): Uint8Array {
-  if (typeof raw === "string") throw new CodecError("ERR_TEXT_FRAME", "expected a binary frame; is the socket's binaryType \"arraybuffer\"?");
-  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
-  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  throw new CodecError("ERR_MALFORMED_FRAME", "expected an ArrayBuffer");
-}
-
 function toPhoenix(e: Envelope): PhoenixMessage {
   // Decoded bytes are fresh copies, so their whole buffer is exactly the payload.
   const body = e.payload instanceof Uint8Array ? e.payload.slice().buffer : e.payload;
   const payload = e.status === null ? body : { status: e.status, response: body };
   return { join_ref: e.joinRef, ref: e.ref, topic: e.topic, event: e.event, payload };
-}
-
-function asPhoenixMessage(value: object): PhoenixMessage {
-  const m = value as Partial<PhoenixMessage>;
-  if (typeof m.topic !== "string" || typeof m.event !== "string") throw new CodecError("ERR_UNENCODABLE", "a message needs a string topic and event");
-  return { join_ref: refOrNull(m.join_ref), ref: refOrNull(m.ref), topic: m.topic, event: m.event, payload: m.payload };
-}
-
-function refOrNull(ref: unknown): string | null {
-  return ref === null || ref === undefined ? null : String(ref);
 }

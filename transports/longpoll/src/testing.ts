@@ -10,11 +10,12 @@
  * ```
  */
 import { request, type IncomingHttpHeaders } from "node:http";
-import { FawkesError, FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
+import { FawkesError } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { MAX_BATCH_LINES } from "./options.js";
 
 // The driver contract lives in core; re-exported for convenience.
-export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core/testing";
 
 /** An HTTP exchange's result: HTTP status and the parsed JSON body (undefined if none). */
 export interface HttpAnswer {

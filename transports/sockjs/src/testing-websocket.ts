@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { connect as netConnect, type NetConnectOpts, type Socket } from "node:net";
 import { WebSocket } from "ws";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
 import { coreCloseCode } from "./close-codes.js";
 

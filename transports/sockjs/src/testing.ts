@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import SockJS from "sockjs-client";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { AUTH_PARAM, OPEN_ACK, refusalStatus } from "./protocol.js";
 import { addSessionHeaders } from "./node-request-headers.js";
 import { coreCloseCode } from "./close-codes.js";
@@ -26,7 +26,7 @@ import { coreCloseCode } from "./close-codes.js";
 export { sockjsWebSocketDriver, type SockJSWebSocketDriverOptions } from "./testing-websocket.js";
 
 // The driver contract lives in core; re-exported for convenience.
-export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core/testing";
 
 /** Sub-transports sockjs-client can use in Node. */
 export const NODE_SUB_TRANSPORTS = ["websocket", "xhr-streaming", "xhr-polling", "eventsource"] as const;

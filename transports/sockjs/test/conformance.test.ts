@@ -2,7 +2,7 @@ import test from "ava";
 import { transportSuite } from "@fawkes/conformance";
 import { sockjs } from "@fawkes/sockjs";
 import { sockjsClientDriver, sockjsWebSocketDriver } from "@fawkes/sockjs/testing";
-import type { ClientDriver } from "@fawkes/core";
+import type { ClientDriver } from "@fawkes/core/testing";
 
 const faults = {
   idleTimeout: (ms: number) => sockjs({ timeout: ms }),

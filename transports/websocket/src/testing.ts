@@ -12,11 +12,11 @@
  */
 import { connect as netConnect, type NetConnectOpts, type Socket } from "node:net";
 import { WebSocket } from "ws";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { AUTH_TOKEN_PREFIX } from "./subprotocol-offer.js";
 
 // The driver contract lives in core; re-exported for convenience.
-export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core";
+export type { ClientConnection, ClientConnectOutcome, ClientConnectOptions, ClientDriver } from "@fawkes/core/testing";
 
 /**
  * The WebSocket driver. The auth token travels as the subprotocol
