@@ -95,16 +95,35 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   for (const arg of argv) {
     const [flag, value] = arg.split("=", 2) as [string, string | undefined];
     switch (flag) {
-      case "--quick": quick = true; break;
-      case "--scale": scale = true; break;
-      case "--profile": profile = true; break;
-      case "--no-write": write = false; break;
-      case "--only": only = (value ?? "").split(",") as ScenarioName[]; break;
-      case "--systems": systems = (value ?? "").split(",") as SystemName[]; break;
-      case "--scale-connections": scaleConnections = Number(value); break;
-      case "--scale-nodes": scaleNodes = Number(value); break;
-      case "--scale-redis": scaleRedis = value ?? ""; break;
-      default: throw new Error(`unknown option ${arg}; see bench/README.md`);
+      case "--quick":
+        quick = true;
+        break;
+      case "--scale":
+        scale = true;
+        break;
+      case "--profile":
+        profile = true;
+        break;
+      case "--no-write":
+        write = false;
+        break;
+      case "--only":
+        only = (value ?? "").split(",") as ScenarioName[];
+        break;
+      case "--systems":
+        systems = (value ?? "").split(",") as SystemName[];
+        break;
+      case "--scale-connections":
+        scaleConnections = Number(value);
+        break;
+      case "--scale-nodes":
+        scaleNodes = Number(value);
+        break;
+      case "--scale-redis":
+        scaleRedis = value ?? "";
+        break;
+      default:
+        throw new Error(`unknown option ${arg}; see bench/README.md`);
     }
   }
   for (const s of systems) if (!SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; one of ${SYSTEMS.join(", ")}`);
@@ -115,12 +134,24 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   scaleNodes ??= Math.ceil(scaleConnections / SCALE_PER_PROCESS);
   if (!Number.isInteger(scaleNodes) || scaleNodes < 1 || scaleNodes > 64) throw new Error("--scale-nodes must be an integer from 1 to 64");
   if (Math.ceil(scaleConnections / scaleNodes) > MAX_SOCKETS_PER_PROCESS) {
-    throw new Error(`--scale-connections=${scaleConnections} over ${scaleNodes} node(s) is more than ${MAX_SOCKETS_PER_PROCESS} sockets per process (open-files limit 20,000); use --scale-nodes=${Math.ceil(scaleConnections / SCALE_PER_PROCESS)} or more`);
+    throw new Error(
+      `--scale-connections=${scaleConnections} over ${scaleNodes} node(s) is more than ${MAX_SOCKETS_PER_PROCESS} sockets per process (open-files limit 20,000); use --scale-nodes=${Math.ceil(scaleConnections / SCALE_PER_PROCESS)} or more`,
+    );
   }
   if (!/^rediss?:\/\//.test(scaleRedis)) throw new Error("--scale-redis must be a redis:// URL");
   let scenarios = only ?? [...DEFAULT_SCENARIOS, ...(scale ? (["scale"] as const) : [])];
   if (only !== undefined && scale && !scenarios.includes("scale")) scenarios = [...scenarios, "scale"];
-  return { quick, scenarios, systems: SYSTEMS.filter((s) => systems.includes(s)), profile, scaleConnections, scaleNodes, scaleRedis, write, counts: quick ? QUICK : FULL };
+  return {
+    quick,
+    scenarios,
+    systems: SYSTEMS.filter((s) => systems.includes(s)),
+    profile,
+    scaleConnections,
+    scaleNodes,
+    scaleRedis,
+    write,
+    counts: quick ? QUICK : FULL,
+  };
 }
 
 /** True when the machine has a second core for the load generator. */

@@ -21,17 +21,29 @@ const options = parseOptions(process.argv.slice(2), process.env);
 const log = (line: string): void => console.log(line);
 const started = Date.now();
 const env = environment(options.quick, options.profile);
-log(`Fawkes bench: Node ${env.node}, ${env.cpu} x${env.cores}, ${options.quick ? "QUICK" : "full"} mode, scenarios ${options.scenarios.join(", ")}, systems ${options.systems.join(", ")}`);
+log(
+  `Fawkes bench: Node ${env.node}, ${env.cpu} x${env.cores}, ${options.quick ? "QUICK" : "full"} mode, scenarios ${options.scenarios.join(", ")}, systems ${options.systems.join(", ")}`,
+);
 if (!env.pinned) log("taskset or a second core is missing: server and generator are not pinned");
 
 const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = { environment: env };
 for (const scenario of options.scenarios) {
   switch (scenario) {
-    case "micro": results.micro = await micro(options, log); break;
-    case "roundtrip": results.roundTrip = await roundTrip(options, log); break;
-    case "fanout": results.fanOut = await fanOut(options, log); break;
-    case "memory": results.memory = await memory(options, log); break;
-    case "scale": results.scale = await scale(options, log); break;
+    case "micro":
+      results.micro = await micro(options, log);
+      break;
+    case "roundtrip":
+      results.roundTrip = await roundTrip(options, log);
+      break;
+    case "fanout":
+      results.fanOut = await fanOut(options, log);
+      break;
+    case "memory":
+      results.memory = await memory(options, log);
+      break;
+    case "scale":
+      results.scale = await scale(options, log);
+      break;
   }
 }
 

@@ -18,9 +18,4 @@ export const builtinTransports: Readonly<Record<string, () => Transport>> = {
 };
 
 /** Built-in serializers, in negotiation order. */
-export const builtinSerializers: readonly Serializer[] = [
-  jsonV2,
-  jsonV1,
-  msgpackV2,
-  protobufV2,
-];
+export const builtinSerializers: readonly Serializer[] = [jsonV2, jsonV1, msgpackV2, protobufV2];

@@ -63,11 +63,7 @@ export interface PhoenixClientSerializer {
  * const codec = fromPhoenixSerializer("2.0.0-msgpack", msgpackClientSerializer);
  * ```
  */
-export function fromPhoenixSerializer(
-  vsn: string,
-  serializer: PhoenixClientSerializer,
-  options: { joinRefFromServer?: boolean } = {},
-): ClientCodec {
+export function fromPhoenixSerializer(vsn: string, serializer: PhoenixClientSerializer, options: { joinRefFromServer?: boolean } = {}): ClientCodec {
   const emptyBinaryRefIsNull = vsnMatches("~> 2.0.0", vsn);
   return {
     vsn,
@@ -75,7 +71,9 @@ export function fromPhoenixSerializer(
     encode(message) {
       let out: string | ArrayBuffer | Uint8Array | undefined;
       const payload = message.payload instanceof Uint8Array ? toArrayBuffer(message.payload) : message.payload;
-      serializer.encode({ join_ref: message.joinRef, ref: message.ref, topic: message.topic, event: message.event, payload }, (e) => { out = e; });
+      serializer.encode({ join_ref: message.joinRef, ref: message.ref, topic: message.topic, event: message.event, payload }, (e) => {
+        out = e;
+      });
       if (out === undefined) throw new Error("the client serializer did not call back synchronously from encode");
       if (typeof out === "string") return { opcode: "text", data: out };
       return { opcode: "binary", data: out instanceof Uint8Array ? out : new Uint8Array(out) };
@@ -83,7 +81,9 @@ export function fromPhoenixSerializer(
     decode(frame) {
       let out: PhoenixClientMessage | undefined;
       const raw = frame.opcode === "text" ? frame.data : toArrayBuffer(frame.data);
-      serializer.decode(raw, (m) => { out = m; });
+      serializer.decode(raw, (m) => {
+        out = m;
+      });
       if (out === undefined || out === null || typeof out !== "object") throw new Error("the client serializer did not decode the frame");
       const readRef = emptyBinaryRefIsNull && frame.opcode === "binary" ? emptyAsNull : refOrNull;
       return {

@@ -1,5 +1,14 @@
 // Deliberately broken serializers and transports, to show the suites catch them.
-import { SerializerError, type ConnectionPort, type ConnectionSink, type Frame, type Message, type Serializer, type Transport, type TransportHost } from "@fawkes/core";
+import {
+  SerializerError,
+  type ConnectionPort,
+  type ConnectionSink,
+  type Frame,
+  type Message,
+  type Serializer,
+  type Transport,
+  type TransportHost,
+} from "@fawkes/core";
 import { jsonV2 } from "@fawkes/json";
 
 /** V2 JSON that forgets the client's join_ref. */
@@ -32,7 +41,11 @@ export function wrapTransport(
     checkOrigin: inner.checkOrigin,
     attach({ server, host }) {
       const proxy: TransportHost = {
-        name: host.name, path: host.path, mount: host.mount, log: host.log, relay: host.relay,
+        name: host.name,
+        path: host.path,
+        mount: host.mount,
+        log: host.log,
+        relay: host.relay,
         async connect(request) {
           const decision = await host.connect(request);
           if (!decision.ok) return decision;
@@ -56,7 +69,10 @@ export function reordering(sink: ConnectionSink): ConnectionSink {
   let held: Frame | undefined;
   return {
     send(frame) {
-      if (held === undefined) { held = frame; return; }
+      if (held === undefined) {
+        held = frame;
+        return;
+      }
       sink.send(frame);
       sink.send(held);
       held = undefined;
@@ -69,7 +85,9 @@ export function reordering(sink: ConnectionSink): ConnectionSink {
 export function dropping(sink: ConnectionSink): ConnectionSink {
   let count = 0;
   return {
-    send(frame) { if (++count % 4 !== 0) sink.send(frame); },
+    send(frame) {
+      if (++count % 4 !== 0) sink.send(frame);
+    },
     close: (code, reason) => sink.close(code, reason),
   };
 }
@@ -93,7 +111,9 @@ export function throwsOnCloseCode(sink: ConnectionSink): ConnectionSink {
       // its own callbacks, outside anything the transport could guard, and the
       // connection is never closed.
       if (code !== 1000 && (code < 3000 || code > 4999)) {
-        setImmediate(() => { throw new Error(`The code must be either 1000, or between 3000 and 4999. ${code} is neither.`); });
+        setImmediate(() => {
+          throw new Error(`The code must be either 1000, or between 3000 and 4999. ${code} is neither.`);
+        });
         return;
       }
       sink.close(code, reason);

@@ -6,7 +6,12 @@ test("at most `limit` shared cases run at once; they start in arrival order", as
   const gate = new CaseGate(2);
   const started: number[] = [];
   const leaves: (() => void)[] = [];
-  const entries = [0, 1, 2, 3].map((i) => gate.enter(false).then((leave) => { started.push(i); leaves.push(leave); }));
+  const entries = [0, 1, 2, 3].map((i) =>
+    gate.enter(false).then((leave) => {
+      started.push(i);
+      leaves.push(leave);
+    }),
+  );
   await Promise.all(entries.slice(0, 2));
   await new Promise((resolve) => setImmediate(resolve));
   t.deepEqual(started, [0, 1], "only two run");
@@ -25,8 +30,14 @@ test("an isolated case waits for running ones, runs alone, and holds back later 
   const gate = new CaseGate(4);
   const log: string[] = [];
   const first = await gate.enter(false);
-  const isolated = gate.enter(true).then((leave) => { log.push("isolated"); return leave; });
-  const later = gate.enter(false).then((leave) => { log.push("later"); return leave; });
+  const isolated = gate.enter(true).then((leave) => {
+    log.push("isolated");
+    return leave;
+  });
+  const later = gate.enter(false).then((leave) => {
+    log.push("later");
+    return leave;
+  });
   await new Promise((resolve) => setImmediate(resolve));
   t.deepEqual(log, [], "the isolated case waits for the running one; the later one waits behind it");
   first();

@@ -12,16 +12,26 @@ function run(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = once(child, "exit") as Promise<[number | null, string | null]>;
   const listening = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening" line: ${stdout} ${stderr}`)), 5000);
     child.stdout.on("data", () => {
       const m = /listening (\d+)/.exec(stdout);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
     });
-    void exited.then(() => { clearTimeout(timer); reject(new Error(`exited: ${stderr}`)); });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited: ${stderr}`));
+    });
   });
   listening.catch(() => undefined);
   return { child, exited, listening, output: () => ({ stdout, stderr }) };
@@ -29,17 +39,25 @@ function run(args: string[]) {
 
 test("fixture-server prints 'listening <port>' and serves websocket + control routes", async (t) => {
   const server = run(["--port", "0"]);
-  t.teardown(() => { server.child.kill("SIGTERM"); });
+  t.teardown(() => {
+    server.child.kill("SIGTERM");
+  });
   const port = await server.listening;
   t.true(port > 0);
   const outcome = await websocketClientDriver.connect({ url: `http://127.0.0.1:${port}`, path: "/socket/websocket", params: { vsn: "2.0.0" } });
-  if (!outcome.ok) { t.fail(`status ${outcome.status}`); return; }
+  if (!outcome.ok) {
+    t.fail(`status ${outcome.status}`);
+    return;
+  }
   const conn = outcome.connection;
   t.teardown(() => conn.close());
   conn.send(jsonV2Codec.encode({ joinRef: "1", ref: "1", topic: "room:cli", event: "phx_join", payload: {} }));
   t.is(jsonV2Codec.decode(await conn.receive()).event, "phx_reply");
   t.is(jsonV2Codec.decode(await conn.receive()).event, "joined");
-  const res = await fetch(`http://127.0.0.1:${port}/fixture/broadcast`, { method: "POST", body: JSON.stringify({ topic: "room:cli", event: "news", payload: { n: 1 } }) });
+  const res = await fetch(`http://127.0.0.1:${port}/fixture/broadcast`, {
+    method: "POST",
+    body: JSON.stringify({ topic: "room:cli", event: "news", payload: { n: 1 } }),
+  });
   t.is(res.status, 200);
   t.deepEqual(jsonV2Codec.decode(await conn.receive()), { joinRef: null, ref: null, topic: "room:cli", event: "news", payload: { n: 1 } });
   const bad = await fetch(`http://127.0.0.1:${port}/fixture/broadcast`, { method: "POST", body: "not json" });
@@ -53,7 +71,9 @@ test("fixture-server prints 'listening <port>' and serves websocket + control ro
 
 test("fixture-server exits with a clear error when the --pubsub Redis is unreachable", async (t) => {
   const server = run(["--port", "0", "--pubsub", "redis://127.0.0.1:1/?startTimeoutMs=300"]);
-  t.teardown(() => { server.child.kill("SIGTERM"); });
+  t.teardown(() => {
+    server.child.kill("SIGTERM");
+  });
   const [code] = await server.exited;
   t.is(code, 2);
   t.true(server.output().stderr.includes("ERR_PUBSUB_UNAVAILABLE"), server.output().stderr);

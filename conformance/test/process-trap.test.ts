@@ -5,8 +5,13 @@ import { trapProcessFaults } from "../dist/transport/process-trap.js";
 test.serial("an exception thrown from a callback is recorded, not fatal, and the runner's listeners come back", async (t) => {
   const before = process.listeners("uncaughtException");
   const trap = trapProcessFaults();
-  t.false(process.listeners("uncaughtException").some((l) => before.includes(l)), "the runner's listeners are set aside");
-  setImmediate(() => { throw new Error("thrown from a callback"); });
+  t.false(
+    process.listeners("uncaughtException").some((l) => before.includes(l)),
+    "the runner's listeners are set aside",
+  );
+  setImmediate(() => {
+    throw new Error("thrown from a callback");
+  });
   void Promise.reject(new Error("rejected and never handled"));
   await new Promise((resolve) => setTimeout(resolve, 20));
   trap.release();
@@ -20,10 +25,14 @@ test.serial("a fault goes to the cases still in their body, not to those closing
   const acting = trapProcessFaults();
   const closing = trapProcessFaults();
   closing.closing();
-  setImmediate(() => { throw new Error("while one acts"); });
+  setImmediate(() => {
+    throw new Error("while one acts");
+  });
   await new Promise((resolve) => setTimeout(resolve, 20));
   acting.closing();
-  setImmediate(() => { throw new Error("while all close"); });
+  setImmediate(() => {
+    throw new Error("while all close");
+  });
   await new Promise((resolve) => setTimeout(resolve, 20));
   acting.release();
   closing.release();

@@ -20,8 +20,14 @@ class AssertionFailed extends Error {}
 export function recorder(): { test: TestFn; cases: RecordedCase[] } {
   const cases: RecordedCase[] = [];
   const test = Object.assign(
-    (title: string, implementation: SuiteImplementation) => { cases.push({ title, skipped: false, implementation }); },
-    { skip: (title: string, implementation: SuiteImplementation) => { cases.push({ title, skipped: true, implementation }); } },
+    (title: string, implementation: SuiteImplementation) => {
+      cases.push({ title, skipped: false, implementation });
+    },
+    {
+      skip: (title: string, implementation: SuiteImplementation) => {
+        cases.push({ title, skipped: true, implementation });
+      },
+    },
   );
   return { test, cases };
 }
@@ -35,7 +41,10 @@ export async function runCase(c: RecordedCase, timeoutMs = 90_000): Promise<Case
   const failures: string[] = [];
   const teardowns: (() => void | Promise<void>)[] = [];
   const check = (ok: boolean, message: string): void => {
-    if (!ok) { failures.push(message); throw new AssertionFailed(message); }
+    if (!ok) {
+      failures.push(message);
+      throw new AssertionFailed(message);
+    }
   };
   const t: SuiteAssertions = {
     is: (a, b, m) => check(Object.is(a, b), m ?? `is: ${String(a)} !== ${String(b)}`),
@@ -43,13 +52,17 @@ export async function runCase(c: RecordedCase, timeoutMs = 90_000): Promise<Case
     true: (a, m) => check(a === true, m ?? "true failed"),
     fail: (m) => check(false, m ?? "fail"),
     pass: () => undefined,
-    teardown: (fn) => { teardowns.push(fn); },
+    teardown: (fn) => {
+      teardowns.push(fn);
+    },
   };
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       Promise.resolve().then(() => c.implementation(t)),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("case timed out")), timeoutMs); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("case timed out")), timeoutMs);
+      }),
     ]);
   } catch (error) {
     if (!(error instanceof AssertionFailed)) failures.push(`threw: ${error instanceof Error ? error.message : String(error)}`);
@@ -57,7 +70,11 @@ export async function runCase(c: RecordedCase, timeoutMs = 90_000): Promise<Case
     clearTimeout(timer);
   }
   for (const fn of teardowns.reverse()) {
-    try { await fn(); } catch { /* a broken implementation may fail to close; the case result stands */ }
+    try {
+      await fn();
+    } catch {
+      /* a broken implementation may fail to close; the case result stands */
+    }
   }
   return { title: c.title, failures };
 }

@@ -11,7 +11,7 @@ serializerSuite(test, {
   codec: jsonV1Codec,
   capabilities: { binaryPayloads: false },
   golden: jsonV1Golden,
-  malformed: [text("[null,null,\"t\",\"e\",{}]"), text('{"topic":"t"}'), text('{"topic":"t","event":"e","ref":[]}'), binary(0, 0, 0, 1, 1, 116, 101)],
+  malformed: [text('[null,null,"t","e",{}]'), text('{"topic":"t"}'), text('{"topic":"t","event":"e","ref":[]}'), binary(0, 0, 0, 1, 1, 116, 101)],
 });
 
 serializerSuite(test, {
@@ -20,8 +20,13 @@ serializerSuite(test, {
   capabilities: { binaryPayloads: true },
   golden: jsonV2Golden,
   malformed: [
-    text('{"topic":"t","event":"e","payload":{},"ref":"1"}'), text('[null,null,"t","e"]'), text('[true,null,"t","e",{}]'),
-    binary(1, 0, 0, 1, 1, 116, 101), binary(2, 1, 1, 116, 101), binary(0, 0, 0, 9, 1, 116),
-    binary(0, 0, 0, 2, 0, 0xc3, 0x28), binary(0, 1, 0, 0, 0),
+    text('{"topic":"t","event":"e","payload":{},"ref":"1"}'),
+    text('[null,null,"t","e"]'),
+    text('[true,null,"t","e",{}]'),
+    binary(1, 0, 0, 1, 1, 116, 101),
+    binary(2, 1, 1, 116, 101),
+    binary(0, 0, 0, 9, 1, 116),
+    binary(0, 0, 0, 2, 0, 0xc3, 0x28),
+    binary(0, 1, 0, 0, 0),
   ],
 });

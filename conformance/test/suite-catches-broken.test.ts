@@ -27,26 +27,41 @@ test("the serializer suite catches a serializer that drops join_ref", async (t) 
   const { test: rec, cases } = recorder();
   serializerSuite(rec, { serializer: dropsJoinRef, codec: jsonV2Codec, capabilities: { binaryPayloads: true } });
   const failed = (await failingCases(cases)).map((r) => r.title);
-  t.true(failed.some((title) => title.includes("client->server: phx_join with join_ref and ref")), failed.join("\n"));
+  t.true(
+    failed.some((title) => title.includes("client->server: phx_join with join_ref and ref")),
+    failed.join("\n"),
+  );
 });
 
 test("the serializer suite catches a decode that throws TypeError on garbage", async (t) => {
   const { test: rec, cases } = recorder();
   serializerSuite(rec, { serializer: trustsInput, codec: jsonV2Codec, capabilities: { binaryPayloads: true } });
   const failed = await failingCases(cases);
-  t.true(failed.some((r) => r.title.includes("malformed:")), JSON.stringify(failed));
-  t.false(failed.some((r) => r.title.includes("client->server")), "well-formed input still decodes");
+  t.true(
+    failed.some((r) => r.title.includes("malformed:")),
+    JSON.stringify(failed),
+  );
+  t.false(
+    failed.some((r) => r.title.includes("client->server")),
+    "well-formed input still decodes",
+  );
 });
 
 test.serial("the transport suite passes the real websocket transport through the recorder (control)", async (t) => {
   const { test: rec, cases } = recorder();
-  transportSuite(rec, transportOptions(() => websocket()));
+  transportSuite(
+    rec,
+    transportOptions(() => websocket()),
+  );
   t.deepEqual(await failingCases(cases), []);
 });
 
 test.serial("the transport suite catches a transport that reorders outbound frames", async (t) => {
   const { test: rec, cases } = recorder();
-  transportSuite(rec, transportOptions(() => wrapTransport(websocket(), { sink: reordering })));
+  transportSuite(
+    rec,
+    transportOptions(() => wrapTransport(websocket(), { sink: reordering })),
+  );
   const failed = await failingCases(cases);
   t.true(failed.length > 5, `only ${failed.length} cases failed`);
   t.true(failed.some((r) => r.title.includes("pipelined events are answered in order")));
@@ -54,16 +69,25 @@ test.serial("the transport suite catches a transport that reorders outbound fram
 
 test.serial("the transport suite catches a transport that drops frames", async (t) => {
   const { test: rec, cases } = recorder();
-  transportSuite(rec, transportOptions(() => wrapTransport(websocket(), { sink: dropping })));
+  transportSuite(
+    rec,
+    transportOptions(() => wrapTransport(websocket(), { sink: dropping })),
+  );
   const failed = await failingCases(cases);
   t.true(failed.length > 5, `only ${failed.length} cases failed`);
 });
 
 test.serial("the transport suite catches a transport that never reports a closed connection", async (t) => {
   const { test: rec, cases } = recorder();
-  transportSuite(rec, transportOptions(() => wrapTransport(websocket(), { port: forgetsClose })));
+  transportSuite(
+    rec,
+    transportOptions(() => wrapTransport(websocket(), { port: forgetsClose })),
+  );
   const failed = (await failingCases(cases)).map((r) => r.title);
-  t.deepEqual(failed.map((title) => title.split(" › ").at(-1)), ["a client close is reported to the core (channels terminate)"]);
+  t.deepEqual(
+    failed.map((title) => title.split(" › ").at(-1)),
+    ["a client close is reported to the core (channels terminate)"],
+  );
 });
 
 test.serial("the fault cases catch a transport that throws on a close code, and the process survives it", async (t) => {
@@ -73,7 +97,10 @@ test.serial("the fault cases catch a transport that throws on a close code, and 
   const failed = await failingCases(cases, "fault:");
   const byName = new Map(failed.map((r) => [r.title.split(" › ").at(-1) ?? "", r.failures.join("\n")]));
   // 1007 from inside the transport's message callback: an uncaught exception, pinned on the case.
-  t.regex(byName.get("fault: a malformed frame (garbage text) closes only that connection") ?? "", /escaped to the process[^]*uncaughtException[^]*1007 is neither/);
+  t.regex(
+    byName.get("fault: a malformed frame (garbage text) closes only that connection") ?? "",
+    /escaped to the process[^]*uncaughtException[^]*1007 is neither/,
+  );
   // 1001 from a broadcast fan-out: swallowed there, leaving a zombie that never closes.
   t.regex(byName.get("fault: disconnect by id closes with 1001; the connection is gone and the client can reconnect") ?? "", /the connection was not closed/);
   // 1012 from endpoint.close().
@@ -110,11 +137,22 @@ test("cases ruled out by capabilities are registered as skipped, with the reason
   ]);
   // A driver without the optional connection capabilities: those cases skip, saying why.
   const { test: rec2, cases: plain } = recorder();
-  transportSuite(rec2, { ...transportOptions(() => websocket()), driver: { connect: (o) => websocketClientDriver.connect(o) }, faults: { slowConsumer: () => websocket() } });
-  t.deepEqual(plain.filter((c) => c.skipped).map((c) => c.title.split(" › ").at(-1)).filter((title) => title?.startsWith("fault:")).sort(), [
-    "fault: a client that stops reading is cut off (1008 ERR_SLOW_CONSUMER); others on the topic get every broadcast [skipped: the driver declares no pauseReading]",
-    "fault: a malformed frame (binary frame to a text-only serializer) closes only that connection [skipped: serializer json-v2 reads binary frames]",
-    "fault: idle timeout (600 ms) closes a silent client with 1001, not an active one [skipped: no faults.idleTimeout given]",
-    "fault: several messages in one read are all answered, in order [skipped: the driver declares no sendBatch]",
-  ]);
+  transportSuite(rec2, {
+    ...transportOptions(() => websocket()),
+    driver: { connect: (o) => websocketClientDriver.connect(o) },
+    faults: { slowConsumer: () => websocket() },
+  });
+  t.deepEqual(
+    plain
+      .filter((c) => c.skipped)
+      .map((c) => c.title.split(" › ").at(-1))
+      .filter((title) => title?.startsWith("fault:"))
+      .sort(),
+    [
+      "fault: a client that stops reading is cut off (1008 ERR_SLOW_CONSUMER); others on the topic get every broadcast [skipped: the driver declares no pauseReading]",
+      "fault: a malformed frame (binary frame to a text-only serializer) closes only that connection [skipped: serializer json-v2 reads binary frames]",
+      "fault: idle timeout (600 ms) closes a silent client with 1001, not an active one [skipped: no faults.idleTimeout given]",
+      "fault: several messages in one read are all answered, in order [skipped: the driver declares no sendBatch]",
+    ],
+  );
 });

@@ -28,7 +28,10 @@ export interface EndpointOptions extends AdmissionOptions {
   readonly logger?: Logger;
 }
 
-interface Mounted { readonly path: string; readonly instance: TransportInstance }
+interface Mounted {
+  readonly path: string;
+  readonly instance: TransportInstance;
+}
 
 /**
  * Serves sockets over HTTP and owns the PubSub, after Phoenix.Endpoint.
@@ -76,7 +79,8 @@ export class Endpoint implements SocketEndpoint {
 
   /** Mount `handler` at `path` (e.g. "/socket"); its transports are served below it. */
   socket(path: string, handler: SocketHandler): this {
-    if (!/^\/[^?#]*$/.test(path) || path.endsWith("/")) throw new FawkesError("ERR_BAD_OPTION", `socket path ${JSON.stringify(path)} must start with "/" and not end with one`);
+    if (!/^\/[^?#]*$/.test(path) || path.endsWith("/"))
+      throw new FawkesError("ERR_BAD_OPTION", `socket path ${JSON.stringify(path)} must start with "/" and not end with one`);
     if (this.sockets.has(path)) throw new FawkesError("ERR_BAD_OPTION", `a socket is already mounted at ${path}`);
     if (handler.transports.size === 0) throw new FawkesError("ERR_BAD_TRANSPORT", `the socket at ${path} has no transport`);
     if (this.server !== undefined) throw new FawkesError("ERR_BAD_OPTION", "mount sockets before attach() or listen()");
@@ -101,7 +105,10 @@ export class Endpoint implements SocketEndpoint {
     server.removeAllListeners("request");
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       if (this.routeRequest(req, res)) return;
-      if (previous.length === 0) { res.writeHead(404, { "content-type": "text/plain" }).end("not found\n"); return; }
+      if (previous.length === 0) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+        return;
+      }
       for (const listener of previous) listener.call(server, req, res);
     };
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -135,7 +142,10 @@ export class Endpoint implements SocketEndpoint {
     await this.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, hostname, () => { server.off("error", reject); resolve(); });
+      server.listen(port, hostname, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
     const address = server.address();
     return typeof address === "object" && address !== null ? address.port : port;
@@ -182,7 +192,12 @@ export class Endpoint implements SocketEndpoint {
     const plan = resolveDrain(options);
     this.admission.startDraining(Date.now() + plan.maxMs);
     this.log.info("draining", { node: this.node, connections: this.connections.size, ...plan });
-    this.draining = drainInBatches(() => [...this.connections], (c) => c.close(CloseCode.ServiceRestart, "draining"), plan, this.stopDrain.signal);
+    this.draining = drainInBatches(
+      () => [...this.connections],
+      (c) => c.close(CloseCode.ServiceRestart, "draining"),
+      plan,
+      this.stopDrain.signal,
+    );
     return this.draining;
   }
 

@@ -27,7 +27,15 @@
  */
 export { Endpoint, type EndpointOptions } from "./endpoint.js";
 export { silentLogger, type Logger } from "./contracts/logger.js";
-export { SocketHandler, defineSocket, DEFAULT_MESSAGE_RATE, DEFAULT_JOIN_RATE, type SocketOptions, type ChannelOptions, type ConnectInfo } from "./socket/socket-definition.js";
+export {
+  SocketHandler,
+  defineSocket,
+  DEFAULT_MESSAGE_RATE,
+  DEFAULT_JOIN_RATE,
+  type SocketOptions,
+  type ChannelOptions,
+  type ConnectInfo,
+} from "./socket/socket-definition.js";
 export { Admission, DEFAULT_MAX_CONNECTIONS, DEFAULT_CONNECT_RATE, type AdmissionOptions } from "./limits/admission.js";
 export { DEFAULT_DRAIN, type DrainOptions, type DrainPlan } from "./limits/drain.js";
 export { RateLimiter, type RateLimit, type RateDecision } from "./limits/rate-limit.js";
@@ -35,9 +43,22 @@ export { Socket, type Assigns, type SocketEndpoint } from "./state/socket-state.
 export { ChannelSocket, SocketRef } from "./channel/channel-socket.js";
 export { instantiateChannel, type Channel, type ChannelDefinition, type TerminateReason } from "./channel/channel.js";
 export {
-  ok, error, reply, noreply, stop, refuse,
-  type OkResult, type ErrorResult, type ReplyResult, type NoReplyResult, type StopResult, type RefuseResult,
-  type ConnectResult, type JoinResult, type InResult, type OutResult,
+  ok,
+  error,
+  reply,
+  noreply,
+  stop,
+  refuse,
+  type OkResult,
+  type ErrorResult,
+  type ReplyResult,
+  type NoReplyResult,
+  type StopResult,
+  type RefuseResult,
+  type ConnectResult,
+  type JoinResult,
+  type InResult,
+  type OutResult,
 } from "./results.js";
 export { ChannelRouter, type Route } from "./channel/channel-router.js";
 export { PubSub } from "./pubsub/pubsub.js";
@@ -48,15 +69,41 @@ export { FawkesError, SerializerError, CloseCode } from "./errors.js";
 export { RESERVED_TOPIC_PREFIX, isReservedTopic } from "./pubsub/reserved-topics.js";
 export { relayTopic } from "./pubsub/relay-bus.js";
 export type { NodeRelay, RelayHandler } from "./contracts/node-relay.js";
-export { isReply, vsnMatches, negotiateSerializer, type Frame, type Message, type Reply, type Broadcast, type Outbound, type Serializer } from "./contracts/serializer.js";
+export {
+  isReply,
+  vsnMatches,
+  negotiateSerializer,
+  type Frame,
+  type Message,
+  type Reply,
+  type Broadcast,
+  type Outbound,
+  type Serializer,
+} from "./contracts/serializer.js";
 export type {
-  Transport, TransportCapabilities, TransportContext, TransportHost, TransportInstance,
-  ConnectRequest, ConnectDecision, ConnectAcceptance, ConnectRefusal, ConnectionSink, ConnectionPort,
+  Transport,
+  TransportCapabilities,
+  TransportContext,
+  TransportHost,
+  TransportInstance,
+  ConnectRequest,
+  ConnectDecision,
+  ConnectAcceptance,
+  ConnectRefusal,
+  ConnectionSink,
+  ConnectionPort,
 } from "./contracts/transport.js";
 export { originChecker, type CheckOrigin } from "./http/origin.js";
 export {
-  guarded, truncateCloseReason, resolveBackpressure, SlowConsumerWatch, MAX_CLOSE_REASON_BYTES, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS,
-  type BackpressureOptions, type Backpressure,
+  guarded,
+  truncateCloseReason,
+  resolveBackpressure,
+  SlowConsumerWatch,
+  MAX_CLOSE_REASON_BYTES,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_SLOW_CONSUMER_GRACE_MS,
+  type BackpressureOptions,
+  type Backpressure,
 } from "./transport-kit/transport-safety.js";
 export { parseParams, type Params, type ParamValue } from "./http/params.js";
 export { connectRequestFrom, splitPathQuery, type ConnectRequestExtra, type PathQuery, type RequestSource } from "./http/connect-request.js";

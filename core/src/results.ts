@@ -10,16 +10,32 @@
  *
  * Any of them may return a promise of the same.
  */
-export interface OkResult { readonly type: "ok"; readonly response: unknown }
-export interface ErrorResult { readonly type: "error"; readonly response: unknown }
-export interface ReplyResult { readonly type: "reply"; readonly status: string; readonly response: unknown }
-export interface NoReplyResult { readonly type: "noreply" }
+export interface OkResult {
+  readonly type: "ok";
+  readonly response: unknown;
+}
+export interface ErrorResult {
+  readonly type: "error";
+  readonly response: unknown;
+}
+export interface ReplyResult {
+  readonly type: "reply";
+  readonly status: string;
+  readonly response: unknown;
+}
+export interface NoReplyResult {
+  readonly type: "noreply";
+}
 export interface StopResult {
   readonly type: "stop";
   readonly reason: string;
   readonly reply: { readonly status: string; readonly response: unknown } | undefined;
 }
-export interface RefuseResult { readonly type: "refuse"; readonly status: number; readonly reason: string }
+export interface RefuseResult {
+  readonly type: "refuse";
+  readonly status: number;
+  readonly reason: string;
+}
 
 export type ConnectResult = boolean | undefined | OkResult | ErrorResult | RefuseResult;
 export type JoinResult = true | undefined | OkResult | ErrorResult;
@@ -65,7 +81,9 @@ export function refuse(reason: string, status = 403): RefuseResult {
 /** A value or a promise of one, as every callback may return. */
 export type Maybe<T> = T | Promise<T>;
 
-interface Thenable { then(onOk: (v: unknown) => void, onErr: (e: unknown) => void): unknown }
+interface Thenable {
+  then(onOk: (v: unknown) => void, onErr: (e: unknown) => void): unknown;
+}
 
 /** True for a promise (any thenable) a callback returned. */
 export function isThenable(value: unknown): value is Thenable {
@@ -90,7 +108,10 @@ export function readConnectResult(result: unknown): ConnectVerdict {
 }
 
 /** How a `join` result reads: joined or refused, with the response for the client. */
-export interface JoinVerdict { readonly joined: boolean; readonly response: unknown }
+export interface JoinVerdict {
+  readonly joined: boolean;
+  readonly response: unknown;
+}
 
 /**
  * Reads what `join` returned: `true`/`undefined` join with `{}`, `false` refuses
@@ -121,18 +142,28 @@ export function readCallbackResult(result: unknown, replies: boolean): CallbackV
   if (result === undefined) return NONE;
   const r = asResult(result);
   switch (r?.type) {
-    case "noreply": return NONE;
-    case "stop": return { kind: "stop", reason: r.reason, reply: replies ? r.reply : undefined };
-    case "ok": case "error": return replies ? { kind: "reply", status: r.type, response: r.response } : undefined;
-    case "reply": return replies ? { kind: "reply", status: r.status, response: r.response } : undefined;
-    default: return undefined;
+    case "noreply":
+      return NONE;
+    case "stop":
+      return { kind: "stop", reason: r.reason, reply: replies ? r.reply : undefined };
+    case "ok":
+    case "error":
+      return replies ? { kind: "reply", status: r.type, response: r.response } : undefined;
+    case "reply":
+      return replies ? { kind: "reply", status: r.status, response: r.response } : undefined;
+    default:
+      return undefined;
   }
 }
 const NONE: CallbackVerdict = Object.freeze({ kind: "none" });
 
 /** A result for an error message: its JSON, or its string form. */
 export function describeResult(value: unknown): string {
-  try { return JSON.stringify(value) ?? String(value); } catch { return String(value); }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 type AnyResult = OkResult | ErrorResult | ReplyResult | NoReplyResult | StopResult | RefuseResult;

@@ -8,8 +8,13 @@ async function setup(options: EndpointOptions = {}, connect?: () => Promise<bool
   const socket = defineSocket({
     serializers: [jsonV2],
     checkOrigin: ["//allowed.example"],
-    connect: () => { userConnects++; return connect?.() ?? true; },
-  }).transport("memory", transport).channel("room:*", { join: () => ok() });
+    connect: () => {
+      userConnects++;
+      return connect?.() ?? true;
+    },
+  })
+    .transport("memory", transport)
+    .channel("room:*", { join: () => ok() });
   const endpoint = await startMemoryEndpoint(socket, transport, options);
   const attempt = (headers: Record<string, string> = {}) => connectMemory(transport, { vsn: "2.0.0" }, headers);
   const open = async (): Promise<MemoryClient> => {
@@ -29,12 +34,22 @@ test("defaults are the documented values; bad options throw ERR_BAD_OPTION", (t)
   t.deepEqual(endpoint.admission.connectRate, DEFAULT_CONNECT_RATE);
   t.is(t.throws(() => new Endpoint({ maxConnections: 0 }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
   t.is(t.throws(() => new Endpoint({ connectRate: { perSecond: -1, burst: 1 } }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
-  t.is(t.throws(() => { void endpoint.drain({ batchSize: 0 }); }, { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
+  t.is(
+    t.throws(
+      () => {
+        void endpoint.drain({ batchSize: 0 });
+      },
+      { instanceOf: FawkesError },
+    )?.code,
+    "ERR_BAD_OPTION",
+  );
 });
 
 test("maxConnections: one more is refused 503 ERR_TOO_MANY_CONNECTIONS (retry after 5 s) before origin and the user's connect; attempts being decided count", async (t) => {
   let release!: () => void;
-  const gate = new Promise<boolean>((resolve) => { release = () => resolve(true); });
+  const gate = new Promise<boolean>((resolve) => {
+    release = () => resolve(true);
+  });
   const { attempt, userConnects, endpoint } = await setup({ maxConnections: 2 }, () => gate);
   const first = attempt();
   const second = attempt();
@@ -54,7 +69,11 @@ test("connectRate: over the bucket is refused 503 ERR_CONNECT_RATE (retry after 
   const { attempt, open } = await setup({ connectRate: { perSecond: 0.001, burst: 2 } });
   t.like(await attempt({ origin: "https://evil.example" }), { status: 403, code: "ERR_ORIGIN" }, "a refused attempt still took a token");
   await open();
-  t.deepEqual(await attempt({ origin: "https://evil.example" }), { status: 503, code: "ERR_CONNECT_RATE", retryAfter: 1 }, "admission answers before the origin check");
+  t.deepEqual(
+    await attempt({ origin: "https://evil.example" }),
+    { status: 503, code: "ERR_CONNECT_RATE", retryAfter: 1 },
+    "admission answers before the origin check",
+  );
 });
 
 test("drain closes with 1012 in batches spread over the interval, refuses new connections with 503 ERR_DRAINING, resolves when all are closed", async (t) => {

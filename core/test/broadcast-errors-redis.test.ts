@@ -10,7 +10,10 @@ redisTest("with Redis, an unencodable broadcast throws ERR_UNENCODABLE on the ca
   if (!outcome.ok) throw new Error(`refused ${outcome.status}`);
   const client = outcome.connection;
   t.teardown(() => client.close());
-  const read = async () => { const f = await client.receive(5000); return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[]; };
+  const read = async () => {
+    const f = await client.receive(5000);
+    return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[];
+  };
   client.send({ opcode: "text", data: JSON.stringify(["1", "1", "room:r", "phx_join", {}]) });
   t.is((await read())[3], "phx_reply");
   // Nobody on node A subscribes: the broadcast is still checked there, before Redis sees it.

@@ -62,9 +62,15 @@ test("socket.broadcast of an unencodable payload crashes the calling channel onl
   sender.send(["2", "3", "room:2", "phx_join", {}]);
   await sender.waitFor(3);
   other.send(["1", "4", "room:1", "new_msg", { after: true }]);
-  t.deepEqual((await other.waitFor(3)).slice(1).map((m) => m[3]), ["new_msg", "phx_reply"]);
+  t.deepEqual(
+    (await other.waitFor(3)).slice(1).map((m) => m[3]),
+    ["new_msg", "phx_reply"],
+  );
   t.deepEqual(other.inbox[1], [null, null, "room:1", "new_msg", { after: true }]);
-  t.false(other.inbox.some((m) => (m[4] as { n?: unknown } | null)?.n !== undefined), "the unencodable broadcast reached nobody");
+  t.false(
+    other.inbox.some((m) => (m[4] as { n?: unknown } | null)?.n !== undefined),
+    "the unencodable broadcast reached nobody",
+  );
 });
 
 test("with an adapter the broadcast is checked before it is published", (t) => {
@@ -80,7 +86,13 @@ test("with an adapter the broadcast is checked before it is published", (t) => {
 
 test("a broadcast from another node that cannot be encoded here is dropped once, logged, and does not stop later ones", async (t) => {
   let deliver: ((b: Broadcast) => void) | undefined;
-  const adapter: PubSubAdapter = { start: async (_n, d) => { deliver = d; }, publish: () => {}, close: async () => {} };
+  const adapter: PubSubAdapter = {
+    start: async (_n, d) => {
+      deliver = d;
+    },
+    publish: () => {},
+    close: async () => {},
+  };
   const errors: string[] = [];
   const pubsub = new PubSub({ ...silentLogger, error: (m, f) => errors.push(String(f?.code)) }, adapter);
   await pubsub.start("n");

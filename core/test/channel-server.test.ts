@@ -1,7 +1,21 @@
 // The channel server on its own, on a fake connection: join verdicts, callback
 // results, crash isolation, intercepted broadcasts, the mailbox and terminate.
 import test from "ava";
-import { FastlaneCache, error, noreply, ok, reply, stop, type Broadcast, type Channel, type ChannelSocket, type Frame, type Message, type Outbound, type Serializer } from "@fawkes/core";
+import {
+  FastlaneCache,
+  error,
+  noreply,
+  ok,
+  reply,
+  stop,
+  type Broadcast,
+  type Channel,
+  type ChannelSocket,
+  type Frame,
+  type Message,
+  type Outbound,
+  type Serializer,
+} from "@fawkes/core";
 import { ChannelServer, type ChannelHost } from "../dist/channel/channel-server.js";
 import type { Socket } from "../dist/state/socket-state.js";
 
@@ -15,7 +29,9 @@ const serializer: Serializer & { fastlaneCalls: number } = {
     serializer.fastlaneCalls++;
     return { opcode: "text", data: `fastlane:${b.event}` };
   },
-  decode: () => { throw new Error("not used"); },
+  decode: () => {
+    throw new Error("not used");
+  },
 };
 
 interface FakeHost extends ChannelHost {
@@ -41,15 +57,30 @@ function fakeHost(maxQueuedMessages = 100): FakeHost {
     errors: [],
     floods: 0,
     failOutbound: undefined,
-    log: { debug: noop, info: noop, warn: noop, error: (msg, fields) => { host.errors.push({ msg, fields }); } },
-    send(frame, shared) { host.frames.push({ frame, shared }); },
+    log: {
+      debug: noop,
+      info: noop,
+      warn: noop,
+      error: (msg, fields) => {
+        host.errors.push({ msg, fields });
+      },
+    },
+    send(frame, shared) {
+      host.frames.push({ frame, shared });
+    },
     sendOutbound(m) {
       if (host.failOutbound?.(m) === true) throw new Error("unencodable");
       host.out.push(m);
     },
-    broadcast(broadcast, from) { host.broadcasts.push({ broadcast, from }); },
-    flooded() { host.floods++; },
-    channelEnded(server) { host.ended.push(server); },
+    broadcast(broadcast, from) {
+      host.broadcasts.push({ broadcast, from });
+    },
+    flooded() {
+      host.floods++;
+    },
+    channelEnded(server) {
+      host.ended.push(server);
+    },
   };
   return host;
 }
@@ -75,7 +106,10 @@ function wire(host: FakeHost): unknown[][] {
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
   let resolve!: (v: T) => void, reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -106,8 +140,12 @@ test("join verdicts: ok(response), true and undefined join; error(response) and 
 
 test("a join that throws, rejects or returns a non-result reads as refused, closes the server and is logged", async (t) => {
   const joins: Channel["join"][] = [
-    () => { throw new Error("boom"); },
-    async () => { throw new Error("async boom"); },
+    () => {
+      throw new Error("boom");
+    },
+    async () => {
+      throw new Error("async boom");
+    },
     () => ({ type: "weird" }) as never,
     () => 42 as never,
   ];
@@ -126,10 +164,20 @@ test("a join that throws, rejects or returns a non-result reads as refused, clos
 test("pushes made during join wait for opened(); events that arrive meanwhile run after them, in order", async (t) => {
   const host = fakeHost();
   const seen: string[] = [];
-  const server = new ChannelServer(host, {
-    join(_topic, _payload, socket) { socket.push("welcome", { n: 1 }); return ok(); },
-    handleIn(event) { seen.push(event); return reply("ok", { event }); },
-  }, joinMessage());
+  const server = new ChannelServer(
+    host,
+    {
+      join(_topic, _payload, socket) {
+        socket.push("welcome", { n: 1 });
+        return ok();
+      },
+      handleIn(event) {
+        seen.push(event);
+        return reply("ok", { event });
+      },
+    },
+    joinMessage(),
+  );
   await server.join({});
   server.handleIn(inMessage("early", "2"));
   t.deepEqual(host.out, [], "nothing is sent before the join reply");
@@ -137,18 +185,30 @@ test("pushes made during join wait for opened(); events that arrive meanwhile ru
   server.activate();
   t.deepEqual(host.out, []);
   server.opened();
-  t.deepEqual(wire(host), [[null, "welcome", { n: 1 }], ["2", "reply:ok", { event: "early" }]]);
+  t.deepEqual(wire(host), [
+    [null, "welcome", { n: 1 }],
+    ["2", "reply:ok", { event: "early" }],
+  ]);
 });
 
 test("a class channel gets one instance per join; a plain object is shared", async (t) => {
   const instances = new Set<unknown>();
   class Room implements Channel {
-    join() { instances.add(this); return ok(); }
+    join() {
+      instances.add(this);
+      return ok();
+    }
   }
   await joined(Room);
   await joined(Room);
   t.is(instances.size, 2);
-  const shared: Channel & { joins: number } = { joins: 0, join() { shared.joins++; return ok(); } };
+  const shared: Channel & { joins: number } = {
+    joins: 0,
+    join() {
+      shared.joins++;
+      return ok();
+    },
+  };
   await joined(shared);
   await joined(shared);
   t.is(shared.joins, 2);
@@ -161,11 +221,16 @@ test("handleIn results: ok and error reply with the message's ref, reply(status)
     join: () => ok(),
     handleIn(event, payload) {
       switch (event) {
-        case "ok": return ok(payload);
-        case "error": return error({ reason: "nope" });
-        case "custom": return reply("accepted", { id: 9 });
-        case "noreply": return noreply();
-        default: return undefined;
+        case "ok":
+          return ok(payload);
+        case "error":
+          return error({ reason: "nope" });
+        case "custom":
+          return reply("accepted", { id: 9 });
+        case "noreply":
+          return noreply();
+        default:
+          return undefined;
       }
     },
   });
@@ -174,7 +239,11 @@ test("handleIn results: ok and error reply with the message's ref, reply(status)
   server.handleIn(inMessage("custom", "4"));
   server.handleIn(inMessage("noreply", "5"));
   server.handleIn(inMessage("nothing", "6"));
-  t.deepEqual(wire(host), [["2", "reply:ok", { a: 1 }], ["3", "reply:error", { reason: "nope" }], ["4", "reply:accepted", { id: 9 }]]);
+  t.deepEqual(wire(host), [
+    ["2", "reply:ok", { a: 1 }],
+    ["3", "reply:error", { reason: "nope" }],
+    ["4", "reply:accepted", { id: 9 }],
+  ]);
   t.false(server.closed);
 });
 
@@ -183,11 +252,16 @@ test("stop replies (when given a reply), then phx_close with the join ref; termi
   const channel: Channel = {
     join: () => ok(),
     handleIn: (event) => (event === "bye" ? stop("shutdown", { status: "ok", response: { bye: true } }) : stop()),
-    terminate: (reason) => { reasons.push(reason); },
+    terminate: (reason) => {
+      reasons.push(reason);
+    },
   };
   const a = await joined(channel);
   a.server.handleIn(inMessage("bye", "2"));
-  t.deepEqual(wire(a.host), [["2", "reply:ok", { bye: true }], [JOIN_REF, "phx_close", {}]]);
+  t.deepEqual(wire(a.host), [
+    ["2", "reply:ok", { bye: true }],
+    [JOIN_REF, "phx_close", {}],
+  ]);
   t.true(a.server.closed);
   t.deepEqual(a.host.ended, [a.server], "the connection is told the channel ended");
   const b = await joined(channel);
@@ -198,13 +272,23 @@ test("stop replies (when given a reply), then phx_close with the join ref; termi
 
 test("a handleIn that throws, rejects or returns a non-result crashes only this channel: phx_error, then silence", async (t) => {
   const handlers: Channel["handleIn"][] = [
-    () => { throw new Error("boom"); },
-    async () => { throw new Error("async boom"); },
+    () => {
+      throw new Error("boom");
+    },
+    async () => {
+      throw new Error("async boom");
+    },
     () => ({ type: "bogus" }) as never,
   ];
   for (const handleIn of handlers) {
     const reasons: string[] = [];
-    const { server, host } = await joined({ join: () => ok(), handleIn, terminate: (reason) => { reasons.push(reason); } });
+    const { server, host } = await joined({
+      join: () => ok(),
+      handleIn,
+      terminate: (reason) => {
+        reasons.push(reason);
+      },
+    });
     server.handleIn(inMessage("x", "2"));
     await settle();
     t.deepEqual(wire(host), [[JOIN_REF, "phx_error", { reason: "channel_crash" }]]);
@@ -234,7 +318,10 @@ test("deliver: a plain broadcast goes out as the shared fastlane frame; an inter
   const { server, host } = await joined({
     join: () => ok(),
     intercepts: ["shout"],
-    handleOut(event, payload, socket) { seen.push(event); socket.push(event, { ...(payload as object), loud: true }); },
+    handleOut(event, payload, socket) {
+      seen.push(event);
+      socket.push(event, { ...(payload as object), loud: true });
+    },
   });
   const plain: Broadcast = { topic: "room:1", event: "msg", payload: { a: 1 } };
   const lane = new FastlaneCache(plain);
@@ -303,7 +390,9 @@ test("the mailbox runs callbacks one at a time in arrival order, holding later e
       log.push(`end ${event}`);
       return ok({ event });
     },
-    handleInfo(message) { log.push(`info ${String(message)}`); },
+    handleInfo(message) {
+      log.push(`info ${String(message)}`);
+    },
   });
   server.handleIn(inMessage("slow", "2"));
   server.handleIn(inMessage("fast", "3"));
@@ -315,16 +404,26 @@ test("the mailbox runs callbacks one at a time in arrival order, holding later e
   gate.resolve();
   await settle();
   t.deepEqual(log, ["start slow", "end slow", "start fast", "end fast", "info tick"]);
-  t.deepEqual(wire(host), [["2", "reply:ok", { event: "slow" }], ["3", "reply:ok", { event: "fast" }]]);
+  t.deepEqual(wire(host), [
+    ["2", "reply:ok", { event: "slow" }],
+    ["3", "reply:ok", { event: "fast" }],
+  ]);
 });
 
 test("a full mailbox tells the connection it is flooded and drops the task", async (t) => {
   const gate = deferred();
   const handled: string[] = [];
-  const { server, host } = await joined({
-    join: () => ok(),
-    async handleIn(event) { if (event === "slow") await gate.promise; handled.push(event); return noreply(); },
-  }, fakeHost(2));
+  const { server, host } = await joined(
+    {
+      join: () => ok(),
+      async handleIn(event) {
+        if (event === "slow") await gate.promise;
+        handled.push(event);
+        return noreply();
+      },
+    },
+    fakeHost(2),
+  );
   server.handleIn(inMessage("slow", "2"));
   server.handleIn(inMessage("q1", "3"));
   server.handleIn(inMessage("q2", "4"));
@@ -341,8 +440,13 @@ test("a leave waits behind running callbacks, then replies ok and sends phx_clos
   const reasons: string[] = [];
   const { server, host } = await joined({
     join: () => ok(),
-    async handleIn() { await gate.promise; return ok({ done: true }); },
-    terminate: (reason) => { reasons.push(reason); },
+    async handleIn() {
+      await gate.promise;
+      return ok({ done: true });
+    },
+    terminate: (reason) => {
+      reasons.push(reason);
+    },
   });
   server.handleIn(inMessage("slow", "2"));
   server.leave("3");
@@ -350,7 +454,11 @@ test("a leave waits behind running callbacks, then replies ok and sends phx_clos
   t.deepEqual(host.out, []);
   gate.resolve();
   await settle();
-  t.deepEqual(wire(host), [["2", "reply:ok", { done: true }], ["3", "reply:ok", {}], [JOIN_REF, "phx_close", {}]]);
+  t.deepEqual(wire(host), [
+    ["2", "reply:ok", { done: true }],
+    ["3", "reply:ok", {}],
+    [JOIN_REF, "phx_close", {}],
+  ]);
   t.deepEqual(reasons, ["left"]);
 });
 
@@ -359,7 +467,12 @@ test("a leave waits behind running callbacks, then replies ok and sends phx_clos
 test("terminate runs once, with the shutdown reason, and tells the client nothing", async (t) => {
   for (const reason of ["closed", "duplicate_join"]) {
     const reasons: string[] = [];
-    const { server, host } = await joined({ join: () => ok(), terminate: (r) => { reasons.push(r); } });
+    const { server, host } = await joined({
+      join: () => ok(),
+      terminate: (r) => {
+        reasons.push(r);
+      },
+    });
     server.shutdown(reason);
     server.shutdown("again");
     server.leave("9");
@@ -373,16 +486,39 @@ test("terminate runs once, with the shutdown reason, and tells the client nothin
 test("a channel that never joined is not terminated; a terminate that throws or rejects is logged", async (t) => {
   const reasons: string[] = [];
   const host = fakeHost();
-  const server = new ChannelServer(host, { join: () => ok(), terminate: (r) => { reasons.push(r); } }, joinMessage());
+  const server = new ChannelServer(
+    host,
+    {
+      join: () => ok(),
+      terminate: (r) => {
+        reasons.push(r);
+      },
+    },
+    joinMessage(),
+  );
   await server.join({});
   server.shutdown("closed");
   t.deepEqual(reasons, [], "terminate is for joined channels only");
 
-  for (const terminate of [() => { throw new Error("t"); }, async () => { throw new Error("t async"); }]) {
+  for (const terminate of [
+    () => {
+      throw new Error("t");
+    },
+    async () => {
+      throw new Error("t async");
+    },
+  ]) {
     const j = await joined({ join: () => ok(), terminate });
     t.notThrows(() => j.server.leave("2"));
     await settle();
-    t.deepEqual(wire(j.host), [["2", "reply:ok", {}], [JOIN_REF, "phx_close", {}]], "the client still gets the close");
+    t.deepEqual(
+      wire(j.host),
+      [
+        ["2", "reply:ok", {}],
+        [JOIN_REF, "phx_close", {}],
+      ],
+      "the client still gets the close",
+    );
     t.is(j.host.errors[0]?.msg, "channel terminate failed");
   }
 });

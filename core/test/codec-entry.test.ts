@@ -9,7 +9,7 @@ import { importGraph, packageDir } from "./import-graph.js";
 
 const CORE = packageDir(import.meta.url);
 
-test("refOrNull: null and undefined are null, \"\" stays \"\" (as the phoenix client's serializer keeps it), numbers become strings", (t) => {
+test('refOrNull: null and undefined are null, "" stays "" (as the phoenix client\'s serializer keeps it), numbers become strings', (t) => {
   t.is(refOrNull(null), null);
   t.is(refOrNull(undefined), null);
   t.is(refOrNull(""), "");
@@ -18,7 +18,13 @@ test("refOrNull: null and undefined are null, \"\" stays \"\" (as the phoenix cl
 });
 
 test("toPhoenixClientMessage: reads absent refs as null and refuses a message without string topic and event", (t) => {
-  t.deepEqual(toPhoenixClientMessage({ topic: "phoenix", event: "heartbeat", payload: {}, ref: 3 }), { join_ref: null, ref: "3", topic: "phoenix", event: "heartbeat", payload: {} });
+  t.deepEqual(toPhoenixClientMessage({ topic: "phoenix", event: "heartbeat", payload: {}, ref: 3 }), {
+    join_ref: null,
+    ref: "3",
+    topic: "phoenix",
+    event: "heartbeat",
+    payload: {},
+  });
   const error = t.throws(() => toPhoenixClientMessage({ topic: 1, event: "e" }), { instanceOf: CodecError });
   t.is(error.code, "ERR_UNENCODABLE");
 });
@@ -40,7 +46,10 @@ test("the codec entry reaches no other package and no node: module, type imports
   };
   visit("contracts/codec-entry.ts");
   t.true(reached.size >= 3, [...reached].join(", "));
-  t.deepEqual([...reached].flatMap((file) => graph.get(file)!.external), []);
+  t.deepEqual(
+    [...reached].flatMap((file) => graph.get(file)!.external),
+    [],
+  );
   const exports = JSON.parse(readFileSync(join(CORE, "package.json"), "utf8")).exports as Record<string, Record<string, string>>;
   t.deepEqual(Object.keys(exports["./codec"]!), ["types", "default"], "types first");
   t.deepEqual(Object.keys(exports["./testing"]!), ["types", "default"], "types first");

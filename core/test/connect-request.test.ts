@@ -32,7 +32,7 @@ test("connectRequestFrom copies the headers: later edits of the originals do not
   t.is(Object.getPrototypeOf(request.headers), null, "null prototype, as Node's own headers");
 });
 
-test("connectRequestFrom: given params win over the query; an unknown peer is \"\" and 0; a missing URL is /", (t) => {
+test('connectRequestFrom: given params win over the query; an unknown peer is "" and 0; a missing URL is /', (t) => {
   const request = connectRequestFrom({ headers: {}, socket: { remoteAddress: undefined } }, { params: { only: "this" } });
   t.deepEqual(request.params, { only: "this" });
   t.is(request.remoteAddress, "");

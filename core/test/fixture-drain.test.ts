@@ -17,9 +17,13 @@ const CHAT_SERVER = fileURLToPath(new URL("../../examples/chat/dist/server.js", 
 async function child(t: ExecutionContext, script: string, args: string[], pattern: RegExp, env: Record<string, string> = {}) {
   const proc = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  t.teardown(() => { if (proc.exitCode === null) proc.kill("SIGKILL"); });
+  t.teardown(() => {
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+  });
   let stderr = "";
-  proc.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  proc.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     proc.stdout.on("data", (d: Buffer) => {
@@ -45,7 +49,12 @@ test("SIGTERM on the fixture server drains: every client sees 1012, not all at o
   const clients = await Promise.all(Array.from({ length: 5 }, () => ws(t, url)));
   const started = Date.now();
   const closedAt: number[] = [];
-  const closes = clients.map((c) => c.closed.then((info) => { closedAt.push(Date.now() - started); return info; }));
+  const closes = clients.map((c) =>
+    c.closed.then((info) => {
+      closedAt.push(Date.now() - started);
+      return info;
+    }),
+  );
   proc.kill("SIGTERM");
   for (const info of await Promise.all(closes)) t.is(info.code, 1012);
   t.is(await exited, 0, stderr());
@@ -70,7 +79,12 @@ test("POST /fixture/drain answers once the drain started; clients see 1012 in ba
   const clients = await Promise.all(Array.from({ length: 4 }, () => ws(t, fixture.url)));
   const started = Date.now();
   const closedAt: number[] = [];
-  const closes = clients.map((c) => c.closed.then((info) => { closedAt.push(Date.now() - started); return info; }));
+  const closes = clients.map((c) =>
+    c.closed.then((info) => {
+      closedAt.push(Date.now() - started);
+      return info;
+    }),
+  );
   const answer = await fetch(`${fixture.url}/fixture/drain`, { method: "POST", body: JSON.stringify({ batchSize: 1, intervalMs: 500 }) });
   const closedWhenAnswered = closedAt.length;
   t.is(answer.status, 200);
@@ -88,7 +102,10 @@ test("POST /fixture/drain answers once the drain started; clients see 1012 in ba
 test("the broadcast control route refuses a phx: topic with 400 ERR_RESERVED_TOPIC", async (t) => {
   const fixture = await startFixtureServer({ transports: { websocket: websocket() }, serializers: [jsonV2, jsonV1], logger: silentLogger });
   t.teardown(() => fixture.close());
-  const answer = await fetch(`${fixture.url}/fixture/broadcast`, { method: "POST", body: JSON.stringify({ topic: "phx:lp:x", event: "dispatch", payload: {} }) });
+  const answer = await fetch(`${fixture.url}/fixture/broadcast`, {
+    method: "POST",
+    body: JSON.stringify({ topic: "phx:lp:x", event: "dispatch", payload: {} }),
+  });
   t.is(answer.status, 400);
   t.like(await answer.json(), { code: "ERR_RESERVED_TOPIC" });
 });

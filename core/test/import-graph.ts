@@ -29,8 +29,15 @@ export function maskSource(source: string): string {
     // Blank template text from `from` up to the closing backtick or a `${`; returns where code resumes.
     let k = from;
     while (k < source.length && source[k] !== "`") {
-      if (source[k] === "\\") { k += 2; continue; }
-      if (source[k] === "$" && source[k + 1] === "{") { blank(from, k); templates.push(braces); return k + 2; }
+      if (source[k] === "\\") {
+        k += 2;
+        continue;
+      }
+      if (source[k] === "$" && source[k + 1] === "{") {
+        blank(from, k);
+        templates.push(braces);
+        return k + 2;
+      }
       k++;
     }
     blank(from, k);
@@ -80,7 +87,10 @@ export function maskSource(source: string): string {
       let inClass = false;
       while (k < source.length && source[k] !== "\n") {
         const r = source[k]!;
-        if (r === "\\") { k += 2; continue; }
+        if (r === "\\") {
+          k += 2;
+          continue;
+        }
         if (r === "[") inClass = true;
         else if (r === "]") inClass = false;
         else if (r === "/" && !inClass) break;
@@ -95,7 +105,10 @@ export function maskSource(source: string): string {
     }
     if (c === "{") braces++;
     else if (c === "}") braces--;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (/[\w$]/.test(c)) {
       const start = i;
       while (i < source.length && /[\w$]/.test(source[i]!)) i++;
@@ -141,7 +154,10 @@ export function importGraph(root: string): Map<string, GraphNode> {
     const local: string[] = [];
     const external: string[] = [];
     for (const spec of importsOf(readFileSync(file, "utf8"))) {
-      if (!spec.startsWith(".")) { external.push(spec); continue; }
+      if (!spec.startsWith(".")) {
+        external.push(spec);
+        continue;
+      }
       local.push(posix.normalize(posix.join(posix.dirname(name), spec)).replace(/\.js$/, ".ts"));
     }
     graph.set(name, { local, external });
@@ -178,13 +194,19 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
     stack.push(v);
     onStack.add(v);
     for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) !== index.get(v)) return;
     const component: string[] = [];
     let w: string;
-    do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
     if (component.length > 1 || (edges.get(v) ?? []).includes(v)) components.push(component);
   };
   for (const v of [...edges.keys()].sort()) if (!index.has(v)) visit(v);
@@ -206,7 +228,10 @@ function cycleThrough(component: readonly string[], edges: ReadonlyMap<string, r
         for (let u: string | undefined = v; u !== undefined && u !== start; u = previous.get(u)) path.splice(1, 0, u);
         return [...path, start];
       }
-      if (!previous.has(w)) { previous.set(w, v); queue.push(w); }
+      if (!previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start, start];

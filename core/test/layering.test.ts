@@ -53,7 +53,11 @@ test("core/src has no import cycle, type imports included", (t) => {
   t.true(graph.size > 20, `read ${graph.size} files under ${SRC}`);
   t.true(graph.get("endpoint.ts")!.local.length > 5, "the endpoint's imports were read");
   const cycles = findCycles(edgesOf(graph));
-  t.deepEqual(cycles.map((c) => c.join(" -> ")), [], "import cycles");
+  t.deepEqual(
+    cycles.map((c) => c.join(" -> ")),
+    [],
+    "import cycles",
+  );
 });
 
 test("core/src imports no other package: relative paths and node: built-ins only", (t) => {
@@ -91,7 +95,15 @@ test("the checks catch a cycle, a type-only cycle, an outside import and an impo
   ]);
   t.deepEqual(againstTheFlow(graph), ["state/socket-state.ts -> endpoint.ts"]);
   t.deepEqual(findCycles(new Map([["a.ts", ["a.ts"]]])), [["a.ts", "a.ts"]], "a file importing itself");
-  t.deepEqual(findCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]])), []);
+  t.deepEqual(
+    findCycles(
+      new Map([
+        ["a.ts", ["b.ts"]],
+        ["b.ts", []],
+      ]),
+    ),
+    [],
+  );
   // A type-only import counts as much as a value import.
   const typeOnly = `import type { Socket } from "./socket.js";\nexport type { Endpoint } from "./endpoint.js";\nlet x: import("./channel.js").Channel;`;
   t.deepEqual(importsOf(typeOnly), ["./socket.js", "./endpoint.js", "./channel.js"]);

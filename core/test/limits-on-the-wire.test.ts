@@ -14,7 +14,10 @@ async function serve(t: ExecutionContext, options: EndpointOptions = {}, message
     serializers: [jsonV2],
     checkOrigin: false,
     ...(messageRate === undefined ? {} : { messageRate }),
-    connect(params, s) { if (typeof params.id === "string") s.assign("id", params.id); return true; },
+    connect(params, s) {
+      if (typeof params.id === "string") s.assign("id", params.id);
+      return true;
+    },
     id: (s) => (typeof s.assigns.id === "string" ? s.assigns.id : null),
   })
     .transport("websocket", websocket())
@@ -39,15 +42,24 @@ function upgrade(url: string): Promise<{ status: number; headers: Record<string,
     const req = request(`${url}/socket/websocket?vsn=2.0.0`, {
       headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" },
     });
-    req.on("response", (res) => { res.resume(); resolve({ status: res.statusCode ?? 0, headers: res.headers }); });
-    req.on("upgrade", (_res, socket) => { socket.destroy(); resolve("upgraded"); });
+    req.on("response", (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.on("upgrade", (_res, socket) => {
+      socket.destroy();
+      resolve("upgraded");
+    });
     req.on("error", reject);
     req.end();
   });
 }
 
 const text = (m: unknown[]) => ({ opcode: "text" as const, data: JSON.stringify(m) });
-const read = async (c: ClientConnection) => { const f = await c.receive(5000); return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[]; };
+const read = async (c: ClientConnection) => {
+  const f = await c.receive(5000);
+  return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[];
+};
 
 test("WebSocket: a full node answers HTTP 503 with Retry-After before the upgrade; a freed slot is served", async (t) => {
   const { url, endpoint } = await serve(t, { maxConnections: 1 });
@@ -98,7 +110,12 @@ test("drain over WebSocket: clients see 1012, in batches, and new upgrades get 5
   const clients = await Promise.all(Array.from({ length: 4 }, () => ws(t, url)));
   const started = Date.now();
   const closedAt: number[] = [];
-  const closes = clients.map((c) => c.closed.then((info) => { closedAt.push(Date.now() - started); return info; }));
+  const closes = clients.map((c) =>
+    c.closed.then((info) => {
+      closedAt.push(Date.now() - started);
+      return info;
+    }),
+  );
   const draining = endpoint.drain({ batchSize: 2, intervalMs: 200 });
   t.like(await upgrade(url), { status: 503 });
   await draining;
@@ -113,7 +130,14 @@ test("the official LongPoll client, refused by a full node, retries with its rec
   const holder = await httpJson("GET", `${url}/socket/longpoll?vsn=2.0.0&id=holder`);
   t.is(holder.body?.status, 410);
   const tries: number[] = [];
-  const socket = new Socket(`${url}/socket`, { transport: LongPoll, reconnectAfterMs: (n: number) => { tries.push(n); return 30; }, timeout: 3000 });
+  const socket = new Socket(`${url}/socket`, {
+    transport: LongPoll,
+    reconnectAfterMs: (n: number) => {
+      tries.push(n);
+      return 30;
+    },
+    timeout: 3000,
+  });
   t.teardown(() => socket.disconnect());
   const opened = new Promise<void>((resolve) => socket.onOpen(() => resolve()));
   socket.connect();

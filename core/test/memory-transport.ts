@@ -1,6 +1,15 @@
 // A transport that lives in memory, so core behaviour can be tested without sockets.
 import { createServer } from "node:http";
-import { Endpoint, silentLogger, type ConnectionPort, type EndpointOptions, type Frame, type SocketHandler, type Transport, type TransportHost } from "@fawkes/core";
+import {
+  Endpoint,
+  silentLogger,
+  type ConnectionPort,
+  type EndpointOptions,
+  type Frame,
+  type SocketHandler,
+  type Transport,
+  type TransportHost,
+} from "@fawkes/core";
 import { jsonV2 } from "@fawkes/json";
 
 export interface MemoryClient {
@@ -35,7 +44,11 @@ export async function startMemoryEndpoint(socket: SocketHandler, _transport: Ret
   return endpoint;
 }
 
-export async function connectMemory(transport: ReturnType<typeof memoryTransport>, params: Record<string, string> = { vsn: "2.0.0" }, headers: Record<string, string> = {}): Promise<MemoryClient | { status: number; code: string; retryAfter?: number }> {
+export async function connectMemory(
+  transport: ReturnType<typeof memoryTransport>,
+  params: Record<string, string> = { vsn: "2.0.0" },
+  headers: Record<string, string> = {},
+): Promise<MemoryClient | { status: number; code: string; retryAfter?: number }> {
   const decision = await transport.host!.connect({ params, headers, remoteAddress: "127.0.0.1", remotePort: 1, url: "/socket/memory" });
   if (!decision.ok) return { status: decision.status, code: decision.code, ...(decision.retryAfter === undefined ? {} : { retryAfter: decision.retryAfter }) };
   const waiters: (() => void)[] = [];
@@ -44,25 +57,43 @@ export async function connectMemory(transport: ReturnType<typeof memoryTransport
     inbox: [],
     closedWith: undefined,
     closedAt: undefined,
-    send(message) { port.receive({ opcode: "text", data: JSON.stringify(message) }); },
-    sendRaw(frame) { port.receive(frame); },
+    send(message) {
+      port.receive({ opcode: "text", data: JSON.stringify(message) });
+    },
+    sendRaw(frame) {
+      port.receive(frame);
+    },
     waitFor(count, timeoutMs = 1000) {
       return new Promise((resolve, reject) => {
-        const check = () => { if (client.inbox.length >= count) { resolve(client.inbox); return true; } return false; };
+        const check = () => {
+          if (client.inbox.length >= count) {
+            resolve(client.inbox);
+            return true;
+          }
+          return false;
+        };
         if (check()) return;
         const timer = setTimeout(() => reject(new Error(`timed out with ${client.inbox.length}/${count} frames: ${JSON.stringify(client.inbox)}`)), timeoutMs);
-        const poll = () => { if (check()) clearTimeout(timer); else waiters.push(poll); };
+        const poll = () => {
+          if (check()) clearTimeout(timer);
+          else waiters.push(poll);
+        };
         waiters.push(poll);
       });
     },
-    disconnect() { port.closed({ reason: "client gone" }); },
+    disconnect() {
+      port.closed({ reason: "client gone" });
+    },
   };
   port = decision.open({
     send(frame) {
       client.inbox.push(frame.opcode === "text" ? (JSON.parse(frame.data) as unknown[]) : ["binary", Array.from(frame.data)]);
       for (const w of waiters.splice(0)) w();
     },
-    close(code, reason) { client.closedWith = { code, reason }; client.closedAt = Date.now(); },
+    close(code, reason) {
+      client.closedWith = { code, reason };
+      client.closedAt = Date.now();
+    },
   });
   return client;
 }

@@ -13,14 +13,28 @@ class Room implements Channel {
   }
   async handleIn(event: string, payload: unknown, socket: ChannelSocket) {
     switch (event) {
-      case "echo": return ok(payload);
-      case "crash": throw new Error("boom");
-      case "stop": return stop("normal", { status: "ok", response: {} });
-      case "wait": await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms)); return ok({ waited: true });
-      case "later": { const ref = socket.socketRef(); setTimeout(() => ref.reply("ok", { later: true }), 20); return undefined; }
-      case "shout": socket.broadcast("shout", payload); return ok();
-      case "from": socket.broadcastFrom("from", payload); return ok();
-      default: return error({ reason: "unknown" });
+      case "echo":
+        return ok(payload);
+      case "crash":
+        throw new Error("boom");
+      case "stop":
+        return stop("normal", { status: "ok", response: {} });
+      case "wait":
+        await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms));
+        return ok({ waited: true });
+      case "later": {
+        const ref = socket.socketRef();
+        setTimeout(() => ref.reply("ok", { later: true }), 20);
+        return undefined;
+      }
+      case "shout":
+        socket.broadcast("shout", payload);
+        return ok();
+      case "from":
+        socket.broadcastFrom("from", payload);
+        return ok();
+      default:
+        return error({ reason: "unknown" });
     }
   }
   handleOut(event: string, payload: unknown, socket: ChannelSocket) {
@@ -49,7 +63,11 @@ async function setup(options: { maxChannels?: number; maxQueuedMessages?: number
     .transport("memory", transport)
     .channel("room:*", Room)
     .channel("slowjoin:*", { join: () => new Promise((r) => setTimeout(() => r(ok({ slow: true })), 30)) })
-    .channel("crashjoin:*", { join: () => { throw new Error("join bug"); } })
+    .channel("crashjoin:*", {
+      join: () => {
+        throw new Error("join bug");
+      },
+    })
     .channel("ws_only", { join: () => ok() }, { via: ["websocket"] });
   const endpoint = await startMemoryEndpoint(socket, transport);
   const connect = async (params: Record<string, string> = { vsn: "2.0.0" }) => {
@@ -179,7 +197,10 @@ test("stop replies, then phx_close", async (t) => {
   join(c, "room:stop", "1");
   c.send(["1", "2", "room:stop", "stop", {}]);
   const inbox = await c.waitFor(4);
-  t.deepEqual(inbox.slice(2), [["1", "2", "room:stop", "phx_reply", { status: "ok", response: {} }], ["1", "1", "room:stop", "phx_close", {}]]);
+  t.deepEqual(inbox.slice(2), [
+    ["1", "2", "room:stop", "phx_reply", { status: "ok", response: {} }],
+    ["1", "1", "room:stop", "phx_close", {}],
+  ]);
 });
 
 test("a slow async handleIn holds its own channel, not the others; later replies from a saved ref", async (t) => {

@@ -1,7 +1,17 @@
 // The PubSub on its own: subscriptions, fastlane encoding, exclusion, the
 // adapter hand-off, reserved topics and the all-or-nothing encode check.
 import test from "ava";
-import { FawkesError, PubSub, type Broadcast, type FastlaneCache, type Frame, type Logger, type PubSubAdapter, type Serializer, type Subscriber } from "@fawkes/core";
+import {
+  FawkesError,
+  PubSub,
+  type Broadcast,
+  type FastlaneCache,
+  type Frame,
+  type Logger,
+  type PubSubAdapter,
+  type Serializer,
+  type Subscriber,
+} from "@fawkes/core";
 
 /** A serializer that counts its fastlane calls and refuses payloads with `bad: true`. */
 function countingSerializer(name: string, refusesBad = true): Serializer & { fastlaneCalls: number } {
@@ -16,12 +26,17 @@ function countingSerializer(name: string, refusesBad = true): Serializer & { fas
       if (refusesBad && (b.payload as { bad?: boolean } | null)?.bad === true) throw new Error(`${name} cannot encode`);
       return { opcode: "text", data: `${name}:${b.event}` };
     },
-    decode: () => { throw new Error("not used"); },
+    decode: () => {
+      throw new Error("not used");
+    },
   };
   return s;
 }
 
-interface Received { broadcast: Broadcast; frame: Frame | undefined }
+interface Received {
+  broadcast: Broadcast;
+  frame: Frame | undefined;
+}
 
 /** A subscriber that records each broadcast and the fastlane frame of its serializer. */
 function recorder(serializer?: Serializer): Subscriber & { got: Received[] } {
@@ -38,7 +53,15 @@ function recorder(serializer?: Serializer): Subscriber & { got: Received[] } {
 function capturingLogger(): Logger & { errors: { msg: string; fields: Record<string, unknown> | undefined }[] } {
   const errors: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
   const noop = () => {};
-  return { debug: noop, info: noop, warn: noop, error: (msg: string, fields?: Record<string, unknown>) => { errors.push({ msg, fields }); }, errors };
+  return {
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: (msg: string, fields?: Record<string, unknown>) => {
+      errors.push({ msg, fields });
+    },
+    errors,
+  };
 }
 
 /** An adapter that records what it publishes and lets the test play another node. */
@@ -47,8 +70,13 @@ function fakeAdapter(): PubSubAdapter & { published: Broadcast[]; fromOtherNode(
   const adapter = {
     published: [] as Broadcast[],
     node: undefined as string | undefined,
-    async start(node: string, d: (b: Broadcast) => void) { adapter.node = node; deliver = d; },
-    publish(b: Broadcast) { adapter.published.push(b); },
+    async start(node: string, d: (b: Broadcast) => void) {
+      adapter.node = node;
+      deliver = d;
+    },
+    publish(b: Broadcast) {
+      adapter.published.push(b);
+    },
     async close() {},
     fromOtherNode(b: Broadcast) {
       if (deliver === undefined) throw new Error("adapter not started");
@@ -69,7 +97,11 @@ test("subscribe delivers broadcasts on that topic only; unsubscribe stops them a
   pubsub.subscribe("room:2", other);
   t.is(pubsub.subscriberCount("room:1"), 1);
   pubsub.broadcast(msg("room:1", "one"));
-  t.deepEqual(a.got.map((r) => r.broadcast.event), ["one"], "delivered once, synchronously");
+  t.deepEqual(
+    a.got.map((r) => r.broadcast.event),
+    ["one"],
+    "delivered once, synchronously",
+  );
   t.is(other.got.length, 0, "another topic's subscriber got nothing");
   pubsub.unsubscribe("room:1", a);
   t.is(pubsub.subscriberCount("room:1"), 0);
@@ -84,7 +116,10 @@ test("delivery is in publish order", (t) => {
   const a = recorder();
   pubsub.subscribe("room:1", a);
   for (let i = 0; i < 5; i++) pubsub.broadcast(msg("room:1", `e${i}`));
-  t.deepEqual(a.got.map((r) => r.broadcast.event), ["e0", "e1", "e2", "e3", "e4"]);
+  t.deepEqual(
+    a.got.map((r) => r.broadcast.event),
+    ["e0", "e1", "e2", "e3", "e4"],
+  );
 });
 
 test("fastlane: one encode per serializer per broadcast, and the same frame object to every subscriber of that serializer", (t) => {
@@ -121,8 +156,14 @@ test("broadcast with `from` excludes that subscriber only", (t) => {
   pubsub.broadcast(msg("room:1", "from"), sender);
   pubsub.localBroadcast(msg("room:1", "local-from"), sender);
   t.deepEqual(sender.got, []);
-  t.deepEqual(a.got.map((r) => r.broadcast.event), ["from", "local-from"]);
-  t.deepEqual(b.got.map((r) => r.broadcast.event), ["from", "local-from"]);
+  t.deepEqual(
+    a.got.map((r) => r.broadcast.event),
+    ["from", "local-from"],
+  );
+  t.deepEqual(
+    b.got.map((r) => r.broadcast.event),
+    ["from", "local-from"],
+  );
 });
 
 test("the adapter gets every broadcast (not local ones); broadcasts from other nodes reach local subscribers and are not published back", async (t) => {
@@ -137,12 +178,18 @@ test("the adapter gets every broadcast (not local ones); broadcasts from other n
   pubsub.broadcast(sent);
   pubsub.broadcast(msg("room:nobody", "unheard")); // published even with no local subscriber
   pubsub.localBroadcast(msg("room:1", "local"));
-  t.deepEqual(adapter.published.map((b) => b.event), ["here", "unheard"]);
+  t.deepEqual(
+    adapter.published.map((b) => b.event),
+    ["here", "unheard"],
+  );
   t.is(adapter.published[0], sent, "the broadcast object itself is handed over");
 
   adapter.fromOtherNode(msg("room:1", "remote"));
   adapter.fromOtherNode(msg("room:2", "remote-elsewhere"));
-  t.deepEqual(a.got.map((r) => r.broadcast.event), ["here", "local", "remote"]);
+  t.deepEqual(
+    a.got.map((r) => r.broadcast.event),
+    ["here", "local", "remote"],
+  );
   t.deepEqual(a.got[2]!.frame, { opcode: "text", data: "s:remote" }, "encoded here with the local serializer");
   t.is(adapter.published.length, 2, "a remote broadcast is not echoed to the adapter");
 });
@@ -158,7 +205,11 @@ test("a broadcast from another node that cannot be encoded here is dropped and l
   t.is(a.got.length, 0);
   t.is(log.errors[0]?.fields?.code, "ERR_UNENCODABLE");
   adapter.fromOtherNode(msg("room:1", "good"));
-  t.deepEqual(a.got.map((r) => r.broadcast.event), ["good"], "later broadcasts flow");
+  t.deepEqual(
+    a.got.map((r) => r.broadcast.event),
+    ["good"],
+    "later broadcasts flow",
+  );
 });
 
 test("reserved (phx:) topics are refused for broadcasts and never deliver, not even from another node", async (t) => {
@@ -214,7 +265,11 @@ test("a subscriber that throws is logged and does not stop delivery to the other
   const before = recorder();
   const after = recorder();
   pubsub.subscribe("room:1", before);
-  pubsub.subscribe("room:1", { deliver: () => { throw new Error("boom"); } });
+  pubsub.subscribe("room:1", {
+    deliver: () => {
+      throw new Error("boom");
+    },
+  });
   pubsub.subscribe("room:1", after);
   t.notThrows(() => pubsub.broadcast(msg("room:1")));
   t.is(before.got.length, 1);

@@ -5,25 +5,41 @@ import { jsonV2, connectMemory, memoryTransport, startMemoryEndpoint, type Memor
 test("the limiter: a burst, then refusals, then exceeded once a further burst was refused; the debt pays off over time", (t) => {
   let now = 0;
   const limiter = new RateLimiter({ perSecond: 10, burst: 3 }, () => now);
-  t.deepEqual([1, 2, 3].map(() => limiter.take()), ["ok", "ok", "ok"]);
-  t.deepEqual([1, 2, 3].map(() => limiter.take()), ["refused", "refused", "refused"]);
+  t.deepEqual(
+    [1, 2, 3].map(() => limiter.take()),
+    ["ok", "ok", "ok"],
+  );
+  t.deepEqual(
+    [1, 2, 3].map(() => limiter.take()),
+    ["refused", "refused", "refused"],
+  );
   t.is(limiter.take(), "exceeded");
   now += 100; // one token earned, and one unit of debt paid off
   t.is(limiter.take(), "ok");
   now += 10_000; // a quiet spell: the whole burst is back and the debt is gone
-  t.deepEqual([1, 2, 3, 4].map(() => limiter.take()), ["ok", "ok", "ok", "refused"]);
+  t.deepEqual(
+    [1, 2, 3, 4].map(() => limiter.take()),
+    ["ok", "ok", "ok", "refused"],
+  );
 });
 
 test("a client a little over the rate is refused now and then but never closed", (t) => {
   let now = 0;
   const limiter = new RateLimiter({ perSecond: 100, burst: 10 }, () => now);
   const seen = new Set<string>();
-  for (let i = 0; i < 2000; i++) { now += 1000 / 150; seen.add(limiter.take()); } // 1.5x the rate for 13 s
+  for (let i = 0; i < 2000; i++) {
+    now += 1000 / 150;
+    seen.add(limiter.take());
+  } // 1.5x the rate for 13 s
   t.deepEqual([...seen].sort(), ["ok", "refused"]);
 });
 
 test("rate options are checked; defaults are documented values", (t) => {
-  for (const bad of [{ perSecond: 0, burst: 1 }, { perSecond: 0.001, burst: 0 }, { perSecond: Number.NaN, burst: 2 }] as RateLimit[]) {
+  for (const bad of [
+    { perSecond: 0, burst: 1 },
+    { perSecond: 0.001, burst: 0 },
+    { perSecond: Number.NaN, burst: 2 },
+  ] as RateLimit[]) {
     t.is(t.throws(() => defineSocket({ serializers: [jsonV2], messageRate: bad }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
     t.is(t.throws(() => defineSocket({ serializers: [jsonV2], joinRate: bad }), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION");
   }
@@ -37,7 +53,9 @@ test("rate options are checked; defaults are documented values", (t) => {
 
 async function setup(options: { messageRate?: RateLimit | false; joinRate?: RateLimit | false }) {
   const transport = memoryTransport();
-  const socket = defineSocket({ serializers: [jsonV2], ...options }).transport("memory", transport).channel("room:*", { join: () => ok(), handleIn: () => ok({}) });
+  const socket = defineSocket({ serializers: [jsonV2], ...options })
+    .transport("memory", transport)
+    .channel("room:*", { join: () => ok(), handleIn: () => ok({}) });
   await startMemoryEndpoint(socket, transport);
   return async (): Promise<MemoryClient> => {
     const c = await connectMemory(transport);
@@ -55,7 +73,10 @@ test("messages over the rate get an error reply; a client that keeps going is cl
   for (let i = 1; i <= 5; i++) heartbeat(flooder, i);
   heartbeat(flooder, 6);
   const inbox = await flooder.waitFor(6);
-  t.deepEqual(inbox.slice(0, 5).map((m) => (m[4] as { status: string }).status), ["ok", "ok", "ok", "ok", "ok"]);
+  t.deepEqual(
+    inbox.slice(0, 5).map((m) => (m[4] as { status: string }).status),
+    ["ok", "ok", "ok", "ok", "ok"],
+  );
   t.deepEqual(inbox[5], [null, "6", "phoenix", "phx_reply", { status: "error", response: { reason: "rate limited" } }]);
   t.is(flooder.closedWith, undefined, "the first excess is only refused");
   for (let i = 7; i <= 10; i++) heartbeat(flooder, i);
@@ -84,7 +105,10 @@ test("joins over the join rate are refused with rate limited; other messages sti
   c.send(["3", "3", "room:3", "phx_join", {}]);
   c.send(["1", "4", "room:1", "anything", {}]);
   const inbox = await c.waitFor(4);
-  t.deepEqual(inbox.slice(0, 2).map((m) => (m[4] as { status: string }).status), ["ok", "ok"]);
+  t.deepEqual(
+    inbox.slice(0, 2).map((m) => (m[4] as { status: string }).status),
+    ["ok", "ok"],
+  );
   t.deepEqual(inbox[2], ["3", "3", "room:3", "phx_reply", { status: "error", response: { reason: "rate limited" } }]);
   t.deepEqual(inbox[3], ["1", "4", "room:1", "phx_reply", { status: "ok", response: {} }]);
   c.send(["4", "5", "room:4", "phx_join", {}]);

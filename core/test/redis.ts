@@ -15,7 +15,11 @@ export const REDIS_URL = process.env.FAWKES_TEST_REDIS_URL ?? "redis://127.0.0.1
 const reachable = await new Promise<boolean>((resolve) => {
   const { hostname, port } = new URL(REDIS_URL);
   const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-  const done = (ok: boolean): void => { socket.destroy(); clearTimeout(timer); resolve(ok); };
+  const done = (ok: boolean): void => {
+    socket.destroy();
+    clearTimeout(timer);
+    resolve(ok);
+  };
   const timer = setTimeout(() => done(false), 500);
   socket.once("error", () => done(false));
   socket.once("connect", () => socket.write("PING\r\n"));
@@ -43,11 +47,17 @@ export async function redisNode(t: ExecutionContext, name: string, prefix: strin
     .transport("longpoll", longpoll({ secret: SECRET, window: 2000 }))
     .channel("*", {
       join: (topic: string) => ok({ joined: topic }),
-      handleIn(event: string, payload: unknown, socket: ChannelSocket) { socket.broadcast(event, payload); return ok(); },
+      handleIn(event: string, payload: unknown, socket: ChannelSocket) {
+        socket.broadcast(event, payload);
+        return ok();
+      },
     });
-  const endpoint = new Endpoint({ logger: silentLogger, node: name, pubsub: redisPubSub({ url: REDIS_URL, channelPrefix: prefix, logger: silentLogger }) }).socket("/socket", socket);
+  const endpoint = new Endpoint({
+    logger: silentLogger,
+    node: name,
+    pubsub: redisPubSub({ url: REDIS_URL, channelPrefix: prefix, logger: silentLogger }),
+  }).socket("/socket", socket);
   const port = await endpoint.listen(0, "127.0.0.1");
   t.teardown(() => endpoint.close());
   return { url: `http://127.0.0.1:${port}`, endpoint };
 }
-

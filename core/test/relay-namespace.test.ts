@@ -12,12 +12,19 @@ function memoryHub() {
   const adapter = (): PubSubAdapter => {
     let self: string | undefined;
     return {
-      start: async (node, deliver) => { self = node; nodes.set(node, deliver); },
+      start: async (node, deliver) => {
+        self = node;
+        nodes.set(node, deliver);
+      },
       publish: (b) => {
         const copy = JSON.parse(JSON.stringify(b)) as Broadcast;
-        queueMicrotask(() => { for (const [node, deliver] of nodes) if (node !== self) deliver(copy); });
+        queueMicrotask(() => {
+          for (const [node, deliver] of nodes) if (node !== self) deliver(copy);
+        });
       },
-      close: async () => { if (self !== undefined) nodes.delete(self); },
+      close: async () => {
+        if (self !== undefined) nodes.delete(self);
+      },
     };
   };
   return { adapter };
@@ -29,7 +36,10 @@ async function node(name: string, hub: ReturnType<typeof memoryHub>) {
     .transport("memory", transport)
     .channel("*", {
       join: (topic: string) => ok({ joined: topic }),
-      handleIn(event: string, payload: unknown, socket: ChannelSocket) { socket.broadcast(event, payload); return ok(); },
+      handleIn(event: string, payload: unknown, socket: ChannelSocket) {
+        socket.broadcast(event, payload);
+        return ok();
+      },
     });
   const endpoint = await startMemoryEndpoint(socket, transport, { node: name, pubsub: hub.adapter() });
   const connect = async (): Promise<MemoryClient> => {
@@ -44,7 +54,10 @@ test("two nodes: a * route and pubsub subscriptions on the relay's names never s
   const hub = memoryHub();
   const a = await node("a", hub);
   const b = await node("b", hub);
-  t.teardown(async () => { await a.endpoint.close(); await b.endpoint.close(); });
+  t.teardown(async () => {
+    await a.endpoint.close();
+    await b.endpoint.close();
+  });
   const channel = "lp:b";
   const wire = relayTopic(channel);
   t.is(wire, "phx:lp:b");
@@ -52,12 +65,20 @@ test("two nodes: a * route and pubsub subscriptions on the relay's names never s
   // Node B listens on its relay channel, as the LongPoll transport does.
   const relayed: unknown[] = [];
   let arrived: () => void = () => {};
-  const first = new Promise<void>((resolve) => { arrived = resolve; });
-  b.relay.subscribe(channel, (event, payload) => { relayed.push([event, payload]); arrived(); });
+  const first = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  b.relay.subscribe(channel, (event, payload) => {
+    relayed.push([event, payload]);
+    arrived();
+  });
 
   // Everything else that might see relay traffic, on both nodes.
   const seen: string[] = [];
-  for (const [n, endpoint] of [["a", a.endpoint], ["b", b.endpoint]] as const) {
+  for (const [n, endpoint] of [
+    ["a", a.endpoint],
+    ["b", b.endpoint],
+  ] as const) {
     for (const topic of [channel, wire]) endpoint.pubsub.subscribe(topic, { deliver: (m) => seen.push(`${n} ${topic} ${m.event}`) });
   }
   const attacker = await b.connect();
@@ -81,12 +102,29 @@ test("two nodes: a * route and pubsub subscriptions on the relay's names never s
   // What the client broadcasts on that name stays a topic broadcast; relay handlers never get it.
   attacker.send(["1", "3", channel, "dispatch", { sid: "victim", ref: "forged", from: "attacker", frames: [] }]);
   const echoed = await attacker.waitFor(5);
-  t.deepEqual(echoed.slice(3).map((m) => m[3]).sort(), ["dispatch", "phx_reply"]);
+  t.deepEqual(
+    echoed
+      .slice(3)
+      .map((m) => m[3])
+      .sort(),
+    ["dispatch", "phx_reply"],
+  );
   a.relay.publish(channel, "fence", {});
-  const fenced = new Promise<void>((resolve) => b.relay.subscribe(channel, (event) => { if (event === "fence") resolve(); }));
+  const fenced = new Promise<void>((resolve) =>
+    b.relay.subscribe(channel, (event) => {
+      if (event === "fence") resolve();
+    }),
+  );
   await fenced;
-  t.deepEqual(relayed.map((r) => (r as unknown[])[0]), ["dispatch", "fence"], "only relay publishes reach the relay, in order");
-  t.deepEqual(seen.filter((s) => s.endsWith("fence")), []);
+  t.deepEqual(
+    relayed.map((r) => (r as unknown[])[0]),
+    ["dispatch", "fence"],
+    "only relay publishes reach the relay, in order",
+  );
+  t.deepEqual(
+    seen.filter((s) => s.endsWith("fence")),
+    [],
+  );
   t.is(t.throws(() => b.endpoint.broadcast(wire, "dispatch", {}), { instanceOf: FawkesError })?.code, "ERR_RESERVED_TOPIC");
 });
 

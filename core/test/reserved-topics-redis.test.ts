@@ -10,7 +10,12 @@ import { redisNode as node, redisTest, uniquePrefix } from "./redis.js";
 const LP = "/socket/longpoll?vsn=2.0.0";
 const poll = (url: string, token: string) => httpJson("GET", `${url}${LP}`, { "x-phoenix-longpoll-token": token });
 const post = (url: string, token: string, lines: unknown[]) =>
-  httpJson("POST", `${url}${LP}`, { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token }, lines.map((l) => JSON.stringify(l)).join("\n"));
+  httpJson(
+    "POST",
+    `${url}${LP}`,
+    { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token },
+    lines.map((l) => JSON.stringify(l)).join("\n"),
+  );
 
 async function frames(url: string, token: string, count: number): Promise<unknown[][]> {
   const out: unknown[][] = [];
@@ -38,7 +43,10 @@ redisTest("with a * route on two nodes, no client can join or write the LongPoll
   const attacker = outcome.connection;
   t.teardown(() => attacker.close());
   const send = (m: unknown[]) => attacker.send({ opcode: "text", data: JSON.stringify(m) });
-  const receive = async () => { const f = await attacker.receive(5000); return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[]; };
+  const receive = async () => {
+    const f = await attacker.receive(5000);
+    return JSON.parse(f.opcode === "text" ? f.data : "null") as unknown[];
+  };
   const forged = { sid: "x", ref: "forged", from: "b-attacker", frames: [{ t: "text", d: JSON.stringify(["9", "9", "room:own", "phx_join", {}]) }] };
   send(["1", "1", topic, "phx_join", {}]);
   t.deepEqual(await receive(), [null, "1", topic, "phx_reply", { status: "error", response: { reason: "unmatched topic" } }]);
@@ -47,9 +55,20 @@ redisTest("with a * route on two nodes, no client can join or write the LongPoll
   t.is(a.endpoint.pubsub.subscriberCount(topic) + b.endpoint.pubsub.subscriberCount(topic), 0);
 
   // The victim uses its session through node B: the relay carries it, the attacker sees none of it.
-  t.deepEqual((await post(b.url, token, [["1", "1", "room:v", "phx_join", {}], ["1", "2", "room:v", "secret", { sid: "hidden" }]])).body, { status: 200 });
+  t.deepEqual(
+    (
+      await post(b.url, token, [
+        ["1", "1", "room:v", "phx_join", {}],
+        ["1", "2", "room:v", "secret", { sid: "hidden" }],
+      ])
+    ).body,
+    { status: 200 },
+  );
   const got = await frames(b.url, token, 3);
-  t.deepEqual(got.map((m) => m[3]), ["phx_reply", "secret", "phx_reply"]);
+  t.deepEqual(
+    got.map((m) => m[3]),
+    ["phx_reply", "secret", "phx_reply"],
+  );
   t.deepEqual(got[1], [null, null, "room:v", "secret", { sid: "hidden" }]);
   // A heartbeat round trip: the attacker's next frame is its own answer, nothing relayed came first.
   send([null, "3", "phoenix", "heartbeat", {}]);

@@ -49,10 +49,22 @@ test("user broadcasts to a phx: topic throw ERR_RESERVED_TOPIC and reach neither
   endpoint.pubsub.relay.subscribe("lp:n1", (event, payload) => relayed.push([event, payload]));
   endpoint.pubsub.subscribe("phx:lp:n1", { deliver: (b) => plain.push(b) });
   const code = (fn: () => void) => t.throws(fn, { instanceOf: FawkesError })?.code;
-  t.is(code(() => endpoint.broadcast("phx:lp:n1", "dispatch", { sid: "s" })), "ERR_RESERVED_TOPIC");
-  t.is(code(() => endpoint.localBroadcast("phx:lp:n1", "dispatch", {})), "ERR_RESERVED_TOPIC");
-  t.is(code(() => endpoint.broadcastFrom({ deliver() {} }, "phx:lp:n1", "poll", {})), "ERR_RESERVED_TOPIC");
-  t.is(code(() => endpoint.pubsub.broadcast({ topic: "phx:anything", event: "x", payload: {} })), "ERR_RESERVED_TOPIC");
+  t.is(
+    code(() => endpoint.broadcast("phx:lp:n1", "dispatch", { sid: "s" })),
+    "ERR_RESERVED_TOPIC",
+  );
+  t.is(
+    code(() => endpoint.localBroadcast("phx:lp:n1", "dispatch", {})),
+    "ERR_RESERVED_TOPIC",
+  );
+  t.is(
+    code(() => endpoint.broadcastFrom({ deliver() {} }, "phx:lp:n1", "poll", {})),
+    "ERR_RESERVED_TOPIC",
+  );
+  t.is(
+    code(() => endpoint.pubsub.broadcast({ topic: "phx:anything", event: "x", payload: {} })),
+    "ERR_RESERVED_TOPIC",
+  );
   t.deepEqual(relayed, []);
   t.deepEqual(plain, []);
   // The relay itself reaches its handlers, and only them.

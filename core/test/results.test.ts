@@ -29,7 +29,11 @@ test("channel callback results: replies only where a client message is answered"
   t.deepEqual(readCallbackResult(error({ b: 2 }), true), { kind: "reply", status: "error", response: { b: 2 } });
   t.deepEqual(readCallbackResult(reply("custom", { c: 3 }), true), { kind: "reply", status: "custom", response: { c: 3 } });
   t.deepEqual(readCallbackResult(stop("done", { status: "ok", response: {} }), true), { kind: "stop", reason: "done", reply: { status: "ok", response: {} } });
-  t.deepEqual(readCallbackResult(stop("done", { status: "ok", response: {} }), false), { kind: "stop", reason: "done", reply: undefined }, "handleOut/handleInfo have nobody to reply to");
+  t.deepEqual(
+    readCallbackResult(stop("done", { status: "ok", response: {} }), false),
+    { kind: "stop", reason: "done", reply: undefined },
+    "handleOut/handleInfo have nobody to reply to",
+  );
   for (const bad of [ok(), error(), reply("ok")]) t.is(readCallbackResult(bad, false), undefined);
   for (const bad of [null, true, refuse("x"), { type: "later" }]) t.is(readCallbackResult(bad, true), undefined);
 });

@@ -3,19 +3,45 @@ import { guarded, resolveBackpressure, SlowConsumerWatch, truncateCloseReason, F
 
 function recordingLogger(): Logger & { errors: string[] } {
   const errors: string[] = [];
-  return { errors, debug() {}, info() {}, warn() {}, error(message) { errors.push(message); } };
+  return {
+    errors,
+    debug() {},
+    info() {},
+    warn() {},
+    error(message) {
+      errors.push(message);
+    },
+  };
 }
 
 test("guarded swallows and logs what a callback throws, then runs onError", (t) => {
   const log = recordingLogger();
   let recovered: unknown;
-  const fn = guarded(log, "sockjs data", (x: number) => { if (x > 1) throw new Error("boom"); }, (cause) => { recovered = cause; });
+  const fn = guarded(
+    log,
+    "sockjs data",
+    (x: number) => {
+      if (x > 1) throw new Error("boom");
+    },
+    (cause) => {
+      recovered = cause;
+    },
+  );
   t.notThrows(() => fn(1));
   t.deepEqual(log.errors, []);
   t.notThrows(() => fn(2));
   t.deepEqual(log.errors, ["sockjs data failed"]);
   t.true(recovered instanceof Error);
-  const failingRecovery = guarded(log, "timer", () => { throw new Error("a"); }, () => { throw new Error("b"); });
+  const failingRecovery = guarded(
+    log,
+    "timer",
+    () => {
+      throw new Error("a");
+    },
+    () => {
+      throw new Error("b");
+    },
+  );
   t.notThrows(() => failingRecovery());
   t.deepEqual(log.errors.slice(1), ["timer failed", "timer failed while recovering"]);
 });
@@ -43,7 +69,13 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 test("SlowConsumerWatch: a connection that drains within the grace period is kept", async (t) => {
   let queued = 0;
   let cut = 0;
-  const watch = new SlowConsumerWatch(resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 40 }), () => queued, () => { cut++; });
+  const watch = new SlowConsumerWatch(
+    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 40 }),
+    () => queued,
+    () => {
+      cut++;
+    },
+  );
   queued = 300; // above soft, below hard (400)
   watch.check();
   queued = 0; // the client read it
@@ -60,7 +92,13 @@ test("SlowConsumerWatch: a connection that drains within the grace period is kep
 
 test("SlowConsumerWatch: passing the hard ceiling cuts off on the next tick, not inside check()", async (t) => {
   let cut = 0;
-  const watch = new SlowConsumerWatch(resolveBackpressure({ maxBufferedBytes: 100 }), () => 401, () => { cut++; });
+  const watch = new SlowConsumerWatch(
+    resolveBackpressure({ maxBufferedBytes: 100 }),
+    () => 401,
+    () => {
+      cut++;
+    },
+  );
   watch.check();
   t.is(cut, 0);
   await new Promise((resolve) => process.nextTick(resolve));
@@ -69,7 +107,13 @@ test("SlowConsumerWatch: passing the hard ceiling cuts off on the next tick, not
 
 test("SlowConsumerWatch: stop() cancels a pending grace timer", async (t) => {
   let cut = 0;
-  const watch = new SlowConsumerWatch(resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 20 }), () => 200, () => { cut++; });
+  const watch = new SlowConsumerWatch(
+    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 20 }),
+    () => 200,
+    () => {
+      cut++;
+    },
+  );
   watch.check();
   watch.stop();
   await wait(50);
@@ -79,7 +123,13 @@ test("SlowConsumerWatch: stop() cancels a pending grace timer", async (t) => {
 test("SlowConsumerWatch: a check() that finds the queue drained restarts the grace period", async (t) => {
   let queued = 300;
   let cut = 0;
-  const watch = new SlowConsumerWatch(resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 60 }), () => queued, () => { cut++; });
+  const watch = new SlowConsumerWatch(
+    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 60 }),
+    () => queued,
+    () => {
+      cut++;
+    },
+  );
   watch.check(); // above: the clock starts
   await wait(40);
   queued = 0;

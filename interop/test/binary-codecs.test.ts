@@ -54,12 +54,22 @@ function connected(t: ExecutionContext, server: FixtureServer, codec: ClientCode
 
 /** The HTTP status a plain WebSocket upgrade at `vsn` gets (101 when accepted). */
 function upgradeStatus(server: FixtureServer, vsn: string): Promise<number> {
-  return within(new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/socket/websocket?vsn=${encodeURIComponent(vsn)}`);
-    ws.on("unexpected-response", (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
-    ws.on("open", () => { resolve(101); ws.close(); });
-    ws.on("error", reject);
-  }), 2000, "upgrade response");
+  return within(
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/socket/websocket?vsn=${encodeURIComponent(vsn)}`);
+      ws.on("unexpected-response", (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on("open", () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.on("error", reject);
+    }),
+    2000,
+    "upgrade response",
+  );
 }
 
 for (const c of codecs) {
@@ -148,13 +158,22 @@ test("phoenix client with a typed protobuf codec: typed events travel as their m
   const vsn = "2.0.0-protobuf+chat.1";
   const serializer = protobufSerializer({ types: chatTypes, vsn: [vsn] });
   const Envelope = envelopeRoot().lookupType("fawkes.Envelope");
-  const kindOf = (frame: Frame): string => String((Envelope.toObject(Envelope.decode(frame.data as Uint8Array), { oneofs: true }) as { payload?: string }).payload);
+  const kindOf = (frame: Frame): string =>
+    String((Envelope.toObject(Envelope.decode(frame.data as Uint8Array), { oneofs: true }) as { payload?: string }).payload);
   // The real serializer, watched: which payload kind the chat frames used each way.
   const kinds: string[] = [];
   const spy: Serializer = {
     ...serializer,
-    decode(frame) { const m = serializer.decode(frame); if (m.event === "broadcast") kinds.push(`in:${kindOf(frame)}`); return m; },
-    fastlane(b) { const frame = serializer.fastlane(b); kinds.push(`out:${kindOf(frame)}`); return frame; },
+    decode(frame) {
+      const m = serializer.decode(frame);
+      if (m.event === "broadcast") kinds.push(`in:${kindOf(frame)}`);
+      return m;
+    },
+    fastlane(b) {
+      const frame = serializer.fastlane(b);
+      kinds.push(`out:${kindOf(frame)}`);
+      return frame;
+    },
   };
   const server = await fixture(t, [spy]);
   const channel = connected(t, server, protobufCodec({ types: chatTypes, vsn })).channel("room:typed", {});

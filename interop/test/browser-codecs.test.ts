@@ -37,8 +37,14 @@ for (const c of cases) {
     t.deepEqual(result.broadcast, BROADCAST_SAMPLE);
     t.is(result.socketErrors, 0);
     // The page spoke the codec's vsn over one WebSocket, and logged no error.
-    t.deepEqual(page.websockets.map((u) => [new URL(u).pathname, new URL(u).searchParams.get("vsn")]), [["/socket/websocket", c.vsn]]);
-    t.deepEqual(server.connects.map((x) => x.transport), ["websocket"]);
+    t.deepEqual(
+      page.websockets.map((u) => [new URL(u).pathname, new URL(u).searchParams.get("vsn")]),
+      [["/socket/websocket", c.vsn]],
+    );
+    t.deepEqual(
+      server.connects.map((x) => x.transport),
+      ["websocket"],
+    );
     t.deepEqual(page.errors, []);
   });
 }

@@ -31,7 +31,9 @@ export function browserTest(test: TestFn): TestFn | TestFn["skip"] {
  */
 export function sharedBrowser(test: TestFn): () => Promise<Browser> {
   let launching: Promise<Browser> | undefined;
-  test.after.always(async () => { if (launching !== undefined) await (await launching.catch(() => undefined))?.close(); });
+  test.after.always(async () => {
+    if (launching !== undefined) await (await launching.catch(() => undefined))?.close();
+  });
   return () => {
     launching ??= chromium.launch({
       executablePath: CHROMIUM,
@@ -52,19 +54,21 @@ const bundles = new Map<string, Promise<string>>();
 export function bundlePage(entry: string): Promise<string> {
   let bundle = bundles.get(entry);
   if (bundle === undefined) {
-    bundle = esbuild.build({
-      entryPoints: [fileURLToPath(new URL(`./browser/${entry}.js`, import.meta.url))],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    }).then((result) => {
-      const file = result.outputFiles[0];
-      if (file === undefined) throw new Error(`esbuild produced no output for ${entry}`);
-      return file.text;
-    });
+    bundle = esbuild
+      .build({
+        entryPoints: [fileURLToPath(new URL(`./browser/${entry}.js`, import.meta.url))],
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        target: "es2022",
+        write: false,
+        logLevel: "silent",
+      })
+      .then((result) => {
+        const file = result.outputFiles[0];
+        if (file === undefined) throw new Error(`esbuild produced no output for ${entry}`);
+        return file.text;
+      });
     bundles.set(entry, bundle);
   }
   return bundle;
@@ -84,7 +88,11 @@ export interface PageServer {
  * fixture control routes, and the page (`/` loading `/bundle.js`), on 127.0.0.1:0.
  * The page and the socket share an origin, so the default origin check holds.
  */
-export async function startPageServer(options: { transports: Record<string, Transport>; serializers: readonly Serializer[]; bundle: string }): Promise<PageServer> {
+export async function startPageServer(options: {
+  transports: Record<string, Transport>;
+  serializers: readonly Serializer[];
+  bundle: string;
+}): Promise<PageServer> {
   const html = `<!doctype html><meta charset="utf-8"><title>fawkes browser test</title><script type="module" src="/bundle.js"></script>`;
   const handler = fixtureSocket({ transports: options.transports, serializers: options.serializers });
   const connects: Pick<ConnectInfo, "transport" | "uri" | "authToken">[] = [];
@@ -96,15 +104,27 @@ export async function startPageServer(options: { transports: Record<string, Tran
   const endpoint = new Endpoint({ logger: silentLogger }).socket("/socket", handler);
   const server = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === "/") { res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html); return; }
-    if (req.method === "GET" && path === "/bundle.js") { res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(options.bundle); return; }
-    if (path === "/favicon.ico") { res.writeHead(204).end(); return; }
+    if (req.method === "GET" && path === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+      return;
+    }
+    if (req.method === "GET" && path === "/bundle.js") {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(options.bundle);
+      return;
+    }
+    if (path === "/favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
     if (!handleControlRequest(endpoint, req, res)) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
   });
   await endpoint.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => { server.off("error", reject); resolve(); });
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
@@ -115,7 +135,10 @@ export async function startPageServer(options: { transports: Record<string, Tran
     close() {
       closing ??= (async () => {
         await endpoint.close();
-        await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
       })();
       return closing;
     },
@@ -146,7 +169,9 @@ export async function openScenarioPage(browser: Browser, server: PageServer, t: 
   const requests: string[] = [];
   const websockets: string[] = [];
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.name}: ${error.message}`));
-  page.on("console", (message) => { if (message.type() === "error") errors.push(`console.error: ${message.text()}`); });
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console.error: ${message.text()}`);
+  });
   await page.goto(`${server.url}/`, { timeout: 10_000 });
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
   page.on("websocket", (ws) => websockets.push(ws.url()));

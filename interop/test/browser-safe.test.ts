@@ -10,7 +10,12 @@ import * as protobufClient from "@fawkes/protobuf/client";
 
 const entries = [
   { entry: "@fawkes/msgpack/client", allowed: ["@fawkes/core/codec", "@msgpack/msgpack"], codec: msgpackClient.msgpackCodec, vsn: msgpackClient.MSGPACK_VSN },
-  { entry: "@fawkes/protobuf/client", allowed: ["@fawkes/core/codec", "protobufjs/minimal.js"], codec: protobufClient.protobufCodec(), vsn: protobufClient.PROTOBUF_VSN },
+  {
+    entry: "@fawkes/protobuf/client",
+    allowed: ["@fawkes/core/codec", "protobufjs/minimal.js"],
+    codec: protobufClient.protobufCodec(),
+    vsn: protobufClient.PROTOBUF_VSN,
+  },
 ] as const;
 
 /**

@@ -57,7 +57,9 @@ for (const vsn of ["1.0.0", "2.0.0"] as Vsn[]) {
     await receive(ra.push("broadcast", { body: "hi all" }));
     t.deepEqual(await within(Promise.all([gotA, gotB]), 2000, "broadcast"), [{ body: "hi all" }, { body: "hi all" }]);
     let aGotFrom = false;
-    ra.on("new_msg", () => { aGotFrom = true; });
+    ra.on("new_msg", () => {
+      aGotFrom = true;
+    });
     const fromB = nextEvent(rb, "new_msg");
     await receive(ra.push("broadcast_from", { body: "not me" }));
     t.deepEqual(await within(fromB, 2000, "broadcast_from"), { body: "not me" });
@@ -72,7 +74,9 @@ for (const vsn of ["1.0.0", "2.0.0"] as Vsn[]) {
     // 2-core machine (at 200 ms, an event-loop stall of a fifth of a second failed it).
     const { socket } = await connected(t, {}, { heartbeatIntervalMs: 1000 });
     let closes = 0;
-    socket.onClose(() => { closes++; });
+    socket.onClose(() => {
+      closes++;
+    });
     const threeReplies = new Promise<number>((resolve) => {
       let replies = 0;
       socket.onMessage((message: object) => {
@@ -91,7 +95,12 @@ for (const vsn of ["1.0.0", "2.0.0"] as Vsn[]) {
     await receive(room.join());
     await receive(other.join());
     const errored = new Promise<void>((resolve) => room.onError(() => resolve()));
-    const rejoined = new Promise<void>((resolve) => { let n = 0; room.on("joined", () => { if (++n === 1) resolve(); }); });
+    const rejoined = new Promise<void>((resolve) => {
+      let n = 0;
+      room.on("joined", () => {
+        if (++n === 1) resolve();
+      });
+    });
     room.push("crash", {});
     await within(errored, 2000, "phx_error");
     await within(rejoined, 3000, "rejoin");
@@ -105,7 +114,11 @@ for (const vsn of ["1.0.0", "2.0.0"] as Vsn[]) {
     await receive(room.join());
     const closed = new Promise<number>((resolve) => socket.onClose((e: { code: number }) => resolve(e.code)));
     const rejoined = nextEvent(room, "joined");
-    const res = await fetch(`${server.url}/fixture/disconnect`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "user_socket:42" }) });
+    const res = await fetch(`${server.url}/fixture/disconnect`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id: "user_socket:42" }),
+    });
     t.is(res.status, 200);
     t.is(await within(closed, 2000, "close"), 1001);
     t.deepEqual(await within(rejoined, 3000, "rejoin after reconnect"), { topic: "room:dc" });
@@ -156,7 +169,9 @@ test("params and authToken reach connect; a refused connect makes the client ret
   const bad = phoenixSocket(`http://127.0.0.1:${port}`, "2.0.0", { authToken: "forged" });
   t.teardown(() => bad.disconnect());
   let opened = false;
-  bad.onOpen(() => { opened = true; });
+  bad.onOpen(() => {
+    opened = true;
+  });
   const errored = new Promise<void>((resolve) => bad.onError(() => resolve()));
   bad.connect();
   await within(errored, 2000, "refused connect");

@@ -138,11 +138,10 @@ if (!online) console.log("packed.test: npm registry unreachable and CI is not se
 const packed = (async () => {
   const dir = await mkdtemp(join(tmpdir(), "fawkes-packed-"));
   const packages = await publicPackages();
-  const { stdout } = await run(
-    "npm",
-    ["pack", "--json", "--loglevel=error", "--pack-destination", dir, ...packages.flatMap((p) => ["-w", p.manifest.name])],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  );
+  const { stdout } = await run("npm", ["pack", "--json", "--loglevel=error", "--pack-destination", dir, ...packages.flatMap((p) => ["-w", p.manifest.name])], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const report = JSON.parse(stdout) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
   const tarballs = new Map(report.map((r) => [r.name, join(dir, r.filename)]));
   return { dir, packages, report, tarballs };
@@ -246,8 +245,14 @@ packedTest("the tarballs hold dist, the src the source maps point at, a LICENSE,
   for (const { name, files } of report) {
     const paths = new Set(files.map((f) => f.path));
     t.true(paths.has("package.json") && paths.has("README.md") && paths.has("LICENSE"), `${name} ships package.json, README.md and LICENSE`);
-    t.false([...paths].some((p) => p.endsWith(".tsbuildinfo") || p.startsWith("dist-test/")), `${name} ships build info or tests`);
-    t.true([...paths].some((p) => p.startsWith("src/") && p.endsWith(".ts")), `${name} ships src/`);
+    t.false(
+      [...paths].some((p) => p.endsWith(".tsbuildinfo") || p.startsWith("dist-test/")),
+      `${name} ships build info or tests`,
+    );
+    t.true(
+      [...paths].some((p) => p.startsWith("src/") && p.endsWith(".ts")),
+      `${name} ships src/`,
+    );
   }
 });
 
@@ -261,7 +266,9 @@ function installed(name: string): Promise<string> {
 
 /** Typed entry points of `manifest`, as specifiers, split into server and `client` ones. */
 function typedEntries(manifest: Manifest): { server: string[]; client: string[] } {
-  const keys = Object.entries(manifest.exports ?? {}).filter(([, v]) => typeof v !== "string" && v.types !== undefined).map(([key]) => key);
+  const keys = Object.entries(manifest.exports ?? {})
+    .filter(([, v]) => typeof v !== "string" && v.types !== undefined)
+    .map(([key]) => key);
   const specifier = (key: string) => (key === "." ? manifest.name : `${manifest.name}/${key.slice(2)}`);
   return { server: keys.filter((k) => !isClientEntry(k)).map(specifier), client: keys.filter(isClientEntry).map(specifier) };
 }

@@ -43,7 +43,10 @@ export function receive(push: { receive(status: string, cb: (r: unknown) => void
 
 export function nextEvent(channel: Channel, event: string): Promise<unknown> {
   return new Promise((resolve) => {
-    const ref = channel.on(event, (payload) => { channel.off(event, ref); resolve(payload); });
+    const ref = channel.on(event, (payload) => {
+      channel.off(event, ref);
+      resolve(payload);
+    });
   });
 }
 

@@ -40,10 +40,13 @@ test("README: 'A server in 20 lines' type-checks, runs as written and serves the
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
   writeFileSync(join(dir, "server.ts"), code);
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, skipLibCheck: true, types: ["node"] },
-    files: ["server.ts"],
-  }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, skipLibCheck: true, types: ["node"] },
+      files: ["server.ts"],
+    }),
+  );
   const check = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
   t.is(check.status, 0, `tsc: ${check.stdout}${check.stderr}`);
 
@@ -52,17 +55,25 @@ test("README: 'A server in 20 lines' type-checks, runs as written and serves the
   const port = await freePort();
   const child = spawn(process.execPath, [join(dir, "server.mjs")], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => { output += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { output += d.toString(); });
+  child.stdout.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  t.teardown(() => { child.kill("SIGKILL"); });
+  t.teardown(() => {
+    child.kill("SIGKILL");
+  });
 
   // The snippet has no "ready" line: the client retries until the server listens.
   const socket = phoenixSocket(`http://127.0.0.1:${port}`, "2.0.0", { params: { user_id: "7" } });
   t.teardown(() => socket.disconnect());
   const opened = new Promise<void>((resolve) => socket.onOpen(() => resolve()));
   socket.connect();
-  await within(opened, 20_000, "the README server to accept a connection").catch((cause: unknown) => { throw new Error(`${String(cause)}; server output: ${output}`); });
+  await within(opened, 20_000, "the README server to accept a connection").catch((cause: unknown) => {
+    throw new Error(`${String(cause)}; server output: ${output}`);
+  });
 
   const room = socket.channel("room:lobby", {});
   t.deepEqual(await receive(room.join()), { topic: "room:lobby" });

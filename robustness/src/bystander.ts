@@ -35,7 +35,10 @@ export class Bystander {
   private tickFailures: unknown[] = [];
   private waiters: (() => void)[] = [];
 
-  private constructor(private readonly baseUrl: string, private readonly intervalMs: number) {
+  private constructor(
+    private readonly baseUrl: string,
+    private readonly intervalMs: number,
+  ) {
     this.socket = new Socket(`${baseUrl.replace(/^http/, "ws")}/socket`, {
       transport: WebSocket as never,
       vsn: "2.0.0",
@@ -54,8 +57,12 @@ export class Bystander {
   }
 
   private join(): Promise<void> {
-    this.socket.onError(() => { this.interruptions++; });
-    this.socket.onClose(() => { this.interruptions++; });
+    this.socket.onError(() => {
+      this.interruptions++;
+    });
+    this.socket.onClose(() => {
+      this.interruptions++;
+    });
     this.socket.connect();
     this.channel = this.socket.channel("room:bystander", {});
     this.channel.on("tick", (payload: { seq: number }) => {
@@ -65,14 +72,20 @@ export class Bystander {
       for (const wake of this.waiters.splice(0)) wake();
     });
     return new Promise((resolve, reject) => {
-      this.channel.join().receive("ok", () => resolve()).receive("error", (r: unknown) => reject(new Error(`bystander join: ${JSON.stringify(r)}`))).receive("timeout", () => reject(new Error("bystander join timed out")));
+      this.channel
+        .join()
+        .receive("ok", () => resolve())
+        .receive("error", (r: unknown) => reject(new Error(`bystander join: ${JSON.stringify(r)}`)))
+        .receive("timeout", () => reject(new Error("bystander join timed out")));
     });
   }
 
   private tick(): void {
     const seq = ++this.seq;
     this.sentAt.set(seq, performance.now());
-    fixtureBroadcast(this.baseUrl, "room:bystander", "tick", { seq }).catch((error: unknown) => { this.tickFailures.push(error); });
+    fixtureBroadcast(this.baseUrl, "room:bystander", "tick", { seq }).catch((error: unknown) => {
+      this.tickFailures.push(error);
+    });
   }
 
   /** Stops the ticker and disconnects without waiting or reporting (for teardown after a failure). Idempotent. */
@@ -90,14 +103,20 @@ export class Bystander {
     while (this.received.size < this.sentAt.size && performance.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     const interruptions = this.interruptions;
     // Bounded: against a server that died, the client's teardown can wait on a socket that never opened.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);
-      this.socket.disconnect(() => { clearTimeout(timer); resolve(); });
+      this.socket.disconnect(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     const missing = [...this.sentAt.keys()].filter((s) => !this.received.has(s));
     return { sent: this.sentAt.size, missing, interruptions, tickFailures: this.tickFailures.map(String), maxLatencyMs: Math.round(this.maxLatencyMs) };

@@ -53,17 +53,28 @@ function conformanceBin(): string {
 /** Starts a fixture server child on a free loopback port and resolves once it listens. */
 export function startFixtureProcess(options: FixtureProcessOptions = {}): Promise<FixtureProcess> {
   const override = process.env.FAWKES_FUZZ_SERVER;
-  const script = options.measured === true ? join(here, "bin", "measured-fixture-server.js") : override !== undefined && override !== "" ? override : conformanceBin();
+  const script =
+    options.measured === true ? join(here, "bin", "measured-fixture-server.js") : override !== undefined && override !== "" ? override : conformanceBin();
   const child = fork(script, ["--port", "0"], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     execArgv: options.measured === true ? ["--expose-gc"] : [],
   });
   let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => { stderr = (stderr + chunk).slice(-20_000); });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
   let exit: FixtureProcess["exit"];
-  const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => { exit = { code, signal }; resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      resolve();
+    }),
+  );
   return new Promise<FixtureProcess>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`fixture server did not start: ${stderr}`)); }, options.startTimeoutMs ?? 15_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`fixture server did not start: ${stderr}`));
+    }, options.startTimeoutMs ?? 15_000);
     let out = "";
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;
@@ -76,7 +87,9 @@ export function startFixtureProcess(options: FixtureProcessOptions = {}): Promis
         url: `http://127.0.0.1:${port}`,
         port,
         pid: child.pid!,
-        get exit() { return exit; },
+        get exit() {
+          return exit;
+        },
         stderr: () => stderr,
         fdCount: () => readdirSync(`/proc/${child.pid}/fd`).length,
         memory: () => askMemory(child),
@@ -89,13 +102,19 @@ export function startFixtureProcess(options: FixtureProcessOptions = {}): Promis
         },
       });
     });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`fixture server exited (${code}) before listening: ${stderr}`)); });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fixture server exited (${code}) before listening: ${stderr}`));
+    });
   });
 }
 
 function askMemory(child: ChildProcess): Promise<MemoryReport> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.off("message", onMessage); reject(new Error("no memory report within 10 s")); }, 10_000);
+    const timer = setTimeout(() => {
+      child.off("message", onMessage);
+      reject(new Error("no memory report within 10 s"));
+    }, 10_000);
     const onMessage = (message: unknown): void => {
       const m = message as { type?: string; memory?: MemoryReport };
       if (m.type !== "memory" || m.memory === undefined) return;

@@ -15,7 +15,11 @@ export type TokenPlacement = "query" | "header" | "both" | "none";
 
 function parse(httpStatus: number, text: string): LongPollAnswer {
   let body: { status?: unknown; code?: unknown; token?: unknown; messages?: unknown } = {};
-  try { body = JSON.parse(text) as typeof body; } catch { /* not JSON: status stays undefined */ }
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    /* not JSON: status stays undefined */
+  }
   return {
     httpStatus,
     status: typeof body.status === "number" ? body.status : undefined,
@@ -32,7 +36,13 @@ export async function longPollOpen(base: string, query: string): Promise<LongPol
 }
 
 /** POSTs `body` with `token` placed as asked. */
-export async function longPollPost(base: string, token: string, placement: TokenPlacement, body: string | Uint8Array, contentType: string | undefined): Promise<LongPollAnswer> {
+export async function longPollPost(
+  base: string,
+  token: string,
+  placement: TokenPlacement,
+  body: string | Uint8Array,
+  contentType: string | undefined,
+): Promise<LongPollAnswer> {
   const headers: Record<string, string> = {};
   if (contentType !== undefined) headers["content-type"] = contentType;
   if (placement === "header" || placement === "both") headers["x-phoenix-longpoll-token"] = token;
@@ -46,7 +56,12 @@ export async function longPollPost(base: string, token: string, placement: Token
  * gone (status 410: resolves "ended"). Each poll returns as soon as messages are
  * buffered, so a live session answers at once; rejects after `timeoutMs`.
  */
-export async function longPollUntil(base: string, token: string, wanted: (message: string) => boolean, timeoutMs = ANSWER_TIMEOUT_MS): Promise<"served" | "ended"> {
+export async function longPollUntil(
+  base: string,
+  token: string,
+  wanted: (message: string) => boolean,
+  timeoutMs = ANSWER_TIMEOUT_MS,
+): Promise<"served" | "ended"> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const reply = await httpRequest(`${base}/socket/longpoll?token=${encodeURIComponent(token)}`, { timeoutMs: Math.max(1, deadline - performance.now()) });

@@ -26,7 +26,10 @@ export function rawUpgrade(url: string, headers: Record<string, string>, timeout
         ...headers,
       },
     });
-    const timer = setTimeout(() => { req.destroy(); reject(new Error(`no upgrade answer within ${timeoutMs} ms: ${url.slice(0, 200)}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no upgrade answer within ${timeoutMs} ms: ${url.slice(0, 200)}`));
+    }, timeoutMs);
     req.once("upgrade", (res, socket) => {
       clearTimeout(timer);
       socket.destroy();
@@ -38,7 +41,10 @@ export function rawUpgrade(url: string, headers: Record<string, string>, timeout
       res.resume();
       resolve({ status: res.statusCode ?? 0, protocol: undefined });
     });
-    req.once("error", (e) => { clearTimeout(timer); reject(e); });
+    req.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     req.end();
   });
 }

@@ -40,30 +40,47 @@ export function wsProbe(url: string, options: WsProbeOptions): Promise<WsOutcome
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (outcome instanceof Error) reject(outcome); else resolve(outcome);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
       if (ws.readyState === WebSocket.OPEN) ws.close(1000);
       else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
       setTimeout(() => ws.terminate(), 1000).unref();
     };
-    const timer = setTimeout(() => settle(new Error(`no answer within ${options.timeoutMs ?? ANSWER_TIMEOUT_MS} ms from ${url.slice(0, 200)}`)), options.timeoutMs ?? ANSWER_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => settle(new Error(`no answer within ${options.timeoutMs ?? ANSWER_TIMEOUT_MS} ms from ${url.slice(0, 200)}`)),
+      options.timeoutMs ?? ANSWER_TIMEOUT_MS,
+    );
     const sendAll = (): void => {
       for (const m of options.messages) send(ws, m);
       if (options.liveness !== undefined) send(ws, options.liveness);
     };
     let waitingFirst = options.awaitFirst !== undefined;
-    ws.on("unexpected-response", (_req, res) => { res.resume(); settle({ kind: "refused", status: res.statusCode ?? 0 }); });
-    ws.on("open", () => { if (!waitingFirst) sendAll(); });
+    ws.on("unexpected-response", (_req, res) => {
+      res.resume();
+      settle({ kind: "refused", status: res.statusCode ?? 0 });
+    });
+    ws.on("open", () => {
+      if (!waitingFirst) sendAll();
+    });
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       if (waitingFirst) {
-        if (options.awaitFirst!(data, isBinary)) { waitingFirst = false; sendAll(); }
+        if (options.awaitFirst!(data, isBinary)) {
+          waitingFirst = false;
+          sendAll();
+        }
         return;
       }
-      if (options.isAlive(data, isBinary)) { settle({ kind: "alive" }); return; }
+      if (options.isAlive(data, isBinary)) {
+        settle({ kind: "alive" });
+        return;
+      }
       const closed = options.closeFrom?.(data, isBinary);
       if (closed !== undefined) settle({ kind: "closed", ...closed });
     });
     ws.on("close", (code: number, reason: Buffer) => settle({ kind: "closed", code, reason: reason.toString("utf8") }));
-    ws.on("error", () => { /* a close event follows */ });
+    ws.on("error", () => {
+      /* a close event follows */
+    });
   });
 }
 

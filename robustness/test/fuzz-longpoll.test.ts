@@ -22,22 +22,52 @@ const v2Text = (m: Parameters<typeof jsonV2.encode>[0]): string => {
 };
 
 const line = fc.oneof(
-  structuredMessage.map((m) => { try { return v2Text(m); } catch { return v2Text({ ...m, payload: {} }); } }),
+  structuredMessage.map((m) => {
+    try {
+      return v2Text(m);
+    } catch {
+      return v2Text({ ...m, payload: {} });
+    }
+  }),
   wrongShapeJson.map((v) => `[${JSON.stringify(v)}]`),
   brokenJsonText.map((s) => `[${s}`),
-  fc.tuple(fc.uint8Array({ maxLength: 80 }), fc.constantFrom("base64", "base64url")).map(([b, alphabet]) => Buffer.from(b).toString(alphabet as BufferEncoding)),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 80 }), fc.constantFrom("base64", "base64url"))
+    .map(([b, alphabet]) => Buffer.from(b).toString(alphabet as BufferEncoding)),
   fc.string({ maxLength: 40 }).filter((s) => !s.includes("\n") && !s.includes("\r")),
   fc.constant(""),
 );
 
 const body = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n")).map(([lines, eol]) => lines.join(eol)) },
-  { weight: 1, arbitrary: fc.array(fc.constant('[null,"x","phoenix","heartbeat",{}]'), { minLength: MAX_LINES + 1, maxLength: MAX_LINES + 5 }).map((l) => l.join("\n")) },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.constant('[null,"x","phoenix","heartbeat",{}]'), { minLength: MAX_LINES + 1, maxLength: MAX_LINES + 5 }).map((l) => l.join("\n")),
+  },
   { weight: 1, arbitrary: fc.integer({ min: MAX_BODY + 1, max: MAX_BODY + 4096 }).map((n) => "[".padEnd(n, "x")) },
-  { weight: 2, arbitrary: fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), structuredMessage.map((m) => { const f = jsonV1.encode(m); return f.opcode === "text" ? f.data : ""; })) },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      structuredMessage.map((m) => {
+        const f = jsonV1.encode(m);
+        return f.opcode === "text" ? f.data : "";
+      }),
+    ),
+  },
 );
 
-const contentType = fc.constantFrom("application/x-ndjson", "application/x-ndjson; charset=utf-8", "APPLICATION/X-NDJSON", "text/plain", "application/json", "", undefined, "application/x-ndjson;;;", "multipart/form-data; boundary=x");
+const contentType = fc.constantFrom(
+  "application/x-ndjson",
+  "application/x-ndjson; charset=utf-8",
+  "APPLICATION/X-NDJSON",
+  "text/plain",
+  "application/json",
+  "",
+  undefined,
+  "application/x-ndjson;;;",
+  "multipart/form-data; boundary=x",
+);
 const placement = fc.constantFrom<TokenPlacement | "tampered" | "garbage">("query", "header", "both", "query", "header", "none", "tampered", "garbage");
 
 function isNdjson(type: string | undefined): boolean {
@@ -62,30 +92,42 @@ test("longpoll POST parser: every body, content type and token placement gets it
   const outcomes = new Map<string, number>();
   let n = 0;
   try {
-    await fc.assert(fc.asyncProperty(fc.constantFrom("2.0.0", "1.0.0"), body, contentType, placement, async (vsn, b, type, where) => {
-      const opened = await longPollOpen(base, `vsn=${vsn}`);
-      if (opened.status !== 410 || opened.token === undefined) throw new Error(`open answered ${JSON.stringify(opened)}`);
-      const token = opened.token;
-      const sent = where === "tampered" ? `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}` : where === "garbage" ? "not.a.token" : token;
-      const tokenOk = where !== "tampered" && where !== "garbage" && where !== "none";
-      const answer = await longPollPost(base, sent, where === "tampered" || where === "garbage" ? "query" : where, b, type);
-      const expected = expectedStatus(b, type, tokenOk);
-      if (answer.status === undefined || ![200, 400, 410, 413].includes(answer.status)) throw new Error(`POST answered HTTP ${answer.httpStatus} without a known JSON status: ${JSON.stringify(answer)}`);
-      if (expected !== undefined && answer.status !== expected) throw new Error(`POST answered ${answer.status} (${answer.code}), expected ${expected}`);
-      if (answer.status === 400 && answer.code === undefined) throw new Error("a 400 without a code");
-      // Liveness: a heartbeat on the same session is answered, or the session is gone.
-      const ref = `hb${++n}`;
-      const hb = vsn === "2.0.0" ? { body: v2Text(heartbeat(ref)), type: "application/x-ndjson" } : { body: (jsonV1.encode(heartbeat(ref)) as { data: string }).data, type: "application/json" };
-      const posted = await longPollPost(base, token, "header", hb.body, hb.type);
-      if (posted.status !== 200 && posted.status !== 410) throw new Error(`heartbeat POST answered ${JSON.stringify(posted)}`);
-      const after = await longPollUntil(base, token, (m) => m.includes(`"${ref}"`) && m.includes("phx_reply"));
-      const key = `POST ${answer.status}${answer.code === undefined ? "" : ` ${answer.code}`}, then ${after}`;
-      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-      if (target.server.exit !== undefined) throw new Error("the server exited");
-    }), { numRuns: RUNS, endOnFailure: true });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("2.0.0", "1.0.0"), body, contentType, placement, async (vsn, b, type, where) => {
+        const opened = await longPollOpen(base, `vsn=${vsn}`);
+        if (opened.status !== 410 || opened.token === undefined) throw new Error(`open answered ${JSON.stringify(opened)}`);
+        const token = opened.token;
+        const sent = where === "tampered" ? `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}` : where === "garbage" ? "not.a.token" : token;
+        const tokenOk = where !== "tampered" && where !== "garbage" && where !== "none";
+        const answer = await longPollPost(base, sent, where === "tampered" || where === "garbage" ? "query" : where, b, type);
+        const expected = expectedStatus(b, type, tokenOk);
+        if (answer.status === undefined || ![200, 400, 410, 413].includes(answer.status))
+          throw new Error(`POST answered HTTP ${answer.httpStatus} without a known JSON status: ${JSON.stringify(answer)}`);
+        if (expected !== undefined && answer.status !== expected) throw new Error(`POST answered ${answer.status} (${answer.code}), expected ${expected}`);
+        if (answer.status === 400 && answer.code === undefined) throw new Error("a 400 without a code");
+        // Liveness: a heartbeat on the same session is answered, or the session is gone.
+        const ref = `hb${++n}`;
+        const hb =
+          vsn === "2.0.0"
+            ? { body: v2Text(heartbeat(ref)), type: "application/x-ndjson" }
+            : { body: (jsonV1.encode(heartbeat(ref)) as { data: string }).data, type: "application/json" };
+        const posted = await longPollPost(base, token, "header", hb.body, hb.type);
+        if (posted.status !== 200 && posted.status !== 410) throw new Error(`heartbeat POST answered ${JSON.stringify(posted)}`);
+        const after = await longPollUntil(base, token, (m) => m.includes(`"${ref}"`) && m.includes("phx_reply"));
+        const key = `POST ${answer.status}${answer.code === undefined ? "" : ` ${answer.code}`}, then ${after}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        if (target.server.exit !== undefined) throw new Error("the server exited");
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
   } catch (error) {
     t.fail(describeFailure(target.server, error));
   }
-  t.log([...outcomes].sort().map(([k, v]) => `${k}: ${v}`).join("\n"));
+  t.log(
+    [...outcomes]
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n"),
+  );
   await assertSurvived(t, target);
 });

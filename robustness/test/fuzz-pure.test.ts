@@ -21,10 +21,18 @@ const DECODE_CODES: Readonly<Record<string, readonly string[]>> = {
 
 const anyFrame: fc.Arbitrary<Frame> = fc.oneof(
   fc.uint8Array({ maxLength: 400 }).map((data): Frame => ({ opcode: "binary", data })),
-  fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), brokenJsonText, deepJsonText, wrongShapeJson.map((v) => JSON.stringify(v))).map((data): Frame => ({ opcode: "text", data })),
+  fc
+    .oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      brokenJsonText,
+      deepJsonText,
+      wrongShapeJson.map((v) => JSON.stringify(v)),
+    )
+    .map((data): Frame => ({ opcode: "text", data })),
   wrongShapeJson.map((v): Frame => ({ opcode: "binary", data: msgpackEncode(v) })),
   protobufFields.map((data): Frame => ({ opcode: "binary", data })),
-  fc.tuple(fc.nat({ max: 3 }), fc.array(fc.nat({ max: 255 }), { minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 300 }))
+  fc
+    .tuple(fc.nat({ max: 3 }), fc.array(fc.nat({ max: 255 }), { minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 300 }))
     .map(([kind, lengths, rest]): Frame => ({ opcode: "binary", data: new Uint8Array([kind, ...lengths, ...rest]) })),
 );
 
@@ -60,43 +68,74 @@ function hasProtoKey(value: unknown): boolean {
 for (const codec of WIRE_CODECS) {
   test(`${codec.name} decode: any frame gives a typed message or a documented SerializerError code`, (t) => {
     const codes = new Map<string, number>();
-    assertProperty(fc.property(anyFrame, (frame) => {
-      const result = checkDecode(codec.serializer, frame);
-      const key = result instanceof SerializerError ? result.code : "decoded";
-      codes.set(key, (codes.get(key) ?? 0) + 1);
-    }), { numRuns: RUNS });
+    assertProperty(
+      fc.property(anyFrame, (frame) => {
+        const result = checkDecode(codec.serializer, frame);
+        const key = result instanceof SerializerError ? result.code : "decoded";
+        codes.set(key, (codes.get(key) ?? 0) + 1);
+      }),
+      { numRuns: RUNS },
+    );
     t.log([...codes].map(([k, v]) => `${k}: ${v}`).join(", "));
     t.true((codes.get("decoded") ?? 0) < RUNS, "some frames must be refused");
   });
 
   test(`${codec.name} decode: a well-formed message with any content reads back its topic, event and refs`, (t) => {
     let checked = 0;
-    assertProperty(fc.property(structuredMessage, (m) => {
-      let frame: Frame;
-      try { frame = codec.frame(m); } catch { return; } // a payload this format cannot carry
-      const back = checkDecode(codec.serializer, frame);
-      if (back instanceof SerializerError) {
-        // Known refusals of a serializer's own encoding: protobuf, strings with lone
-        // surrogates (not UTF-8); msgpack, a map key `__proto__` (@msgpack/msgpack
-        // refuses it on decode, as a prototype-pollution guard), which JSON accepts.
-        if (codec.name === "protobuf" && back.code === "ERR_MALFORMED_FRAME") return;
-        if (codec.name === "msgpack" && back.code === "ERR_MALFORMED_FRAME" && hasProtoKey(m.payload)) return;
-        throw new Error(`${codec.name} refused its own encoding (${back.code}) of ${JSON.stringify(m).slice(0, 300)}`);
-      }
-      checked++;
-      if (back.topic !== m.topic || back.event !== m.event || back.ref !== m.ref) throw new Error(`read back ${JSON.stringify([back.topic, back.event, back.ref])}`);
-    }), { numRuns: Math.ceil(RUNS / 2) });
+    assertProperty(
+      fc.property(structuredMessage, (m) => {
+        let frame: Frame;
+        try {
+          frame = codec.frame(m);
+        } catch {
+          return;
+        } // a payload this format cannot carry
+        const back = checkDecode(codec.serializer, frame);
+        if (back instanceof SerializerError) {
+          // Known refusals of a serializer's own encoding: protobuf, strings with lone
+          // surrogates (not UTF-8); msgpack, a map key `__proto__` (@msgpack/msgpack
+          // refuses it on decode, as a prototype-pollution guard), which JSON accepts.
+          if (codec.name === "protobuf" && back.code === "ERR_MALFORMED_FRAME") return;
+          if (codec.name === "msgpack" && back.code === "ERR_MALFORMED_FRAME" && hasProtoKey(m.payload)) return;
+          throw new Error(`${codec.name} refused its own encoding (${back.code}) of ${JSON.stringify(m).slice(0, 300)}`);
+        }
+        checked++;
+        if (back.topic !== m.topic || back.event !== m.event || back.ref !== m.ref)
+          throw new Error(`read back ${JSON.stringify([back.topic, back.event, back.ref])}`);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
     t.true(checked > 0);
   });
 }
 
 const key = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom("__proto__", "constructor", "prototype", "a[__proto__]", "__proto__[polluted]", "a[constructor][prototype]", "a[]", "a[][]", "a[0]", "a[b][c]", "a[", "a]", "[a]", "a[b]c", "a[b]]"),
-  fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 }).map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`),
+  fc.constantFrom(
+    "__proto__",
+    "constructor",
+    "prototype",
+    "a[__proto__]",
+    "__proto__[polluted]",
+    "a[constructor][prototype]",
+    "a[]",
+    "a[][]",
+    "a[0]",
+    "a[b][c]",
+    "a[",
+    "a]",
+    "[a]",
+    "a[b]c",
+    "a[b]]",
+  ),
+  fc
+    .array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 })
+    .map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`),
   fc.integer({ min: 100, max: 5000 }).map((n) => `a${"[x]".repeat(n)}`),
 );
-const query = fc.array(fc.tuple(key, fc.string({ unit: "binary", maxLength: 20 })), { maxLength: 12 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${encodeURIComponent(v)}`).join("&"));
+const query = fc
+  .array(fc.tuple(key, fc.string({ unit: "binary", maxLength: 20 })), { maxLength: 12 })
+  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${encodeURIComponent(v)}`).join("&"));
 
 /** Throws unless every value under `root` is a string, a list or a null-prototype-safe map (iterative: params nest thousands deep). */
 function walk(root: unknown): void {
@@ -104,7 +143,10 @@ function walk(root: unknown): void {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === "string") continue;
-    if (Array.isArray(value)) { stack.push(...value); continue; }
+    if (Array.isArray(value)) {
+      stack.push(...value);
+      continue;
+    }
     if (value === null || typeof value !== "object") throw new Error(`a params value is ${typeof value}`);
     for (const k of Object.keys(value)) {
       if (k === "__proto__" || k === "constructor" || k === "prototype") throw new Error(`a params key is ${k}`);
@@ -114,10 +156,14 @@ function walk(root: unknown): void {
 }
 
 test("parseParams: any Rails-style query parses without throwing, to strings, lists and maps, never touching a prototype", (t) => {
-  assertProperty(fc.property(fc.oneof(query, fc.string({ unit: "binary", maxLength: 200 })), (q) => {
-    const params = parseParams(q);
-    walk(params);
-    if (({} as Record<string, unknown>).polluted !== undefined || (Object.prototype as unknown as Record<string, unknown>).x !== undefined) throw new Error("Object.prototype was polluted");
-  }), { numRuns: RUNS });
+  assertProperty(
+    fc.property(fc.oneof(query, fc.string({ unit: "binary", maxLength: 200 })), (q) => {
+      const params = parseParams(q);
+      walk(params);
+      if (({} as Record<string, unknown>).polluted !== undefined || (Object.prototype as unknown as Record<string, unknown>).x !== undefined)
+        throw new Error("Object.prototype was polluted");
+    }),
+    { numRuns: RUNS },
+  );
   t.is(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -35,12 +35,17 @@ function malformedFor(codec: WireCodec): fc.Arbitrary<RawMessage> {
   switch (codec.name) {
     case "json-v2": {
       // V2 binary pushes: a kind byte, four lengths, then fields that may not match them.
-      const header = fc.tuple(fc.constantFrom(0, 0, 0, 1, 2, 255), fc.array(fc.nat({ max: 255 }), { minLength: 4, maxLength: 4 }), anyBytes)
+      const header = fc
+        .tuple(fc.constantFrom(0, 0, 0, 1, 2, 255), fc.array(fc.nat({ max: 255 }), { minLength: 4, maxLength: 4 }), anyBytes)
         .map(([kind, lengths, rest]) => new Uint8Array([kind, ...lengths, ...rest]));
       return fc.oneof(...common, binaryOf(header));
     }
     case "msgpack":
-      return fc.oneof(...common, binaryOf(wrongShapeJson.map((v) => msgpackEncode(v))), binaryOf(fc.array(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.uint8Array({ maxLength: 8 })), { maxLength: 6 }).map((v) => msgpackEncode(v))));
+      return fc.oneof(
+        ...common,
+        binaryOf(wrongShapeJson.map((v) => msgpackEncode(v))),
+        binaryOf(fc.array(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.uint8Array({ maxLength: 8 })), { maxLength: 6 }).map((v) => msgpackEncode(v))),
+      );
     case "protobuf":
       return fc.oneof(...common, binaryOf(protobufFields));
     default:
@@ -60,8 +65,16 @@ function wrongContentFor(codec: WireCodec): fc.Arbitrary<RawMessage> {
       return asRaw(codec, { ...m, payload: {} }); // the client-side encoder refused the payload
     }
   });
-  if (codec.name === "json-v1") return fc.oneof(structured, deepJsonText.map((d) => ({ text: `{"join_ref":"j","ref":"d","topic":"room:fuzz","event":"echo","payload":${d}}` })));
-  if (codec.name === "json-v2") return fc.oneof(structured, deepJsonText.map((d) => ({ text: `["j","d","room:fuzz","echo",${d}]` })));
+  if (codec.name === "json-v1")
+    return fc.oneof(
+      structured,
+      deepJsonText.map((d) => ({ text: `{"join_ref":"j","ref":"d","topic":"room:fuzz","event":"echo","payload":${d}}` })),
+    );
+  if (codec.name === "json-v2")
+    return fc.oneof(
+      structured,
+      deepJsonText.map((d) => ({ text: `["j","d","room:fuzz","echo",${d}]` })),
+    );
   return structured;
 }
 
@@ -89,7 +102,8 @@ for (const codec of WIRE_CODECS) {
             const outcome = await wsProbe(`ws://127.0.0.1:${target.server.port}/socket/websocket?vsn=${encodeURIComponent(codec.vsn)}`, {
               messages: joinFirst ? [asRaw(codec, joinFuzzRoom), ...messages] : messages,
               liveness: asRaw(codec, heartbeat(ref)),
-              isAlive: (data, isBinary) => codec.isReplyTo(isBinary ? { opcode: "binary", data: new Uint8Array(data) } : { opcode: "text", data: data.toString("utf8") }, ref),
+              isAlive: (data, isBinary) =>
+                codec.isReplyTo(isBinary ? { opcode: "binary", data: new Uint8Array(data) } : { opcode: "text", data: data.toString("utf8") }, ref),
             });
             const key = outcome.kind === "closed" ? `closed ${outcome.code}` : outcome.kind === "refused" ? `refused ${outcome.status}` : "alive";
             outcomes.set(key, (outcomes.get(key) ?? 0) + 1);

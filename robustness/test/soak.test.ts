@@ -29,7 +29,11 @@ function positiveEnv(name: string, fallback: number): number {
 }
 
 /** Polls (1 s apart) until `ok(figures)` or `maxMs` passed; returns the last figures. */
-async function settle(server: FixtureProcess, ok: (f: { fds: number; memory: MemoryReport }) => boolean, maxMs: number): Promise<{ fds: number; memory: MemoryReport; waitedMs: number }> {
+async function settle(
+  server: FixtureProcess,
+  ok: (f: { fds: number; memory: MemoryReport }) => boolean,
+  maxMs: number,
+): Promise<{ fds: number; memory: MemoryReport; waitedMs: number }> {
   const started = performance.now();
   for (;;) {
     const figures = { fds: server.fdCount(), memory: await server.memory() };
@@ -56,7 +60,9 @@ test("soak: thousands of visits over every transport lose no owed delivery, and 
   const before = await settle(server, (f) => f.fds <= startFds + 1, SETTLE_MS);
 
   let peakFds = 0;
-  const sampler = setInterval(() => { peakFds = Math.max(peakFds, server.fdCount()); }, 250);
+  const sampler = setInterval(() => {
+    peakFds = Math.max(peakFds, server.fdCount());
+  }, 250);
   const spawnMs = Math.max(3000, SOAK_MS - 8000);
   const result = await runSoak(base, { spawnMs, concurrency: CONCURRENCY, rooms, messagesPerVisit: [2, 6], gapMs: [400, 1200] });
   clearInterval(sampler);
@@ -65,7 +71,9 @@ test("soak: thousands of visits over every transport lose no owed delivery, and 
 
   const a = result.audit;
   const lines = [
-    `soak: ${result.visits} connections (${Object.entries(result.byTransport).map(([k, v]) => `${k} ${v}`).join(", ")}), at most ${result.peakConcurrency} at once, ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    `soak: ${result.visits} connections (${Object.entries(result.byTransport)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}), at most ${result.peakConcurrency} at once, ${(result.elapsedMs / 1000).toFixed(1)} s`,
     `soak: ${a.messages} broadcasts pushed, ${a.owed} deliveries owed to live subscribers, ${a.delivered} delivered, ${a.lost} lost, ${a.unacked} unacknowledged pushes, ${a.duplicates} duplicates`,
     `soak: push-to-delivery latency p50 ${a.latencyMs.p50.toFixed(0)} ms, p99 ${a.latencyMs.p99.toFixed(0)} ms, max ${a.latencyMs.max.toFixed(0)} ms`,
     `soak: visit outcomes ${JSON.stringify(result.outcomes)}`,

@@ -12,9 +12,20 @@ export function hasTaskset(): boolean {
   return tasksetKnown;
 }
 
-interface Envelope { readonly id: number; readonly ok: boolean; readonly result?: unknown; readonly error?: string }
-interface Ready { readonly type: "ready"; readonly [key: string]: unknown }
-interface Failed { readonly type: "failed"; readonly error: string }
+interface Envelope {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: string;
+}
+interface Ready {
+  readonly type: "ready";
+  readonly [key: string]: unknown;
+}
+interface Failed {
+  readonly type: "failed";
+  readonly error: string;
+}
 
 /** How long a child may take to report ready (a server node includes its Redis start, itself bounded at 5 s). */
 const READY_TIMEOUT_MS = 30_000;
@@ -31,12 +42,23 @@ export class BenchChild {
   /** Set when the child reported why it could not start (`announceFailure`). */
   private failure: string | undefined;
 
-  private constructor(readonly process: ChildProcess, readonly label: string) {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly label: string,
+  ) {
     let onReady: (r: Ready) => void = () => {};
-    this.ready = new Promise((resolve) => { onReady = resolve; });
+    this.ready = new Promise((resolve) => {
+      onReady = resolve;
+    });
     process.on("message", (m: Envelope | Ready | Failed) => {
-      if ("type" in m && m.type === "ready") { onReady(m); return; }
-      if ("type" in m && m.type === "failed") { this.failure = m.error; return; }
+      if ("type" in m && m.type === "ready") {
+        onReady(m);
+        return;
+      }
+      if ("type" in m && m.type === "failed") {
+        this.failure = m.error;
+        return;
+      }
       const e = m as Envelope;
       const w = this.waiting.get(e.id);
       if (w === undefined) return;
@@ -44,11 +66,13 @@ export class BenchChild {
       if (e.ok) w.resolve(e.result);
       else w.reject(new Error(`${label}: ${e.error}`));
     });
-    this.exited = new Promise((resolve) => process.once("exit", (code) => {
-      for (const w of this.waiting.values()) w.reject(new Error(`${label} exited (${code}) before answering`));
-      this.waiting.clear();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      process.once("exit", (code) => {
+        for (const w of this.waiting.values()) w.reject(new Error(`${label} exited (${code}) before answering`));
+        this.waiting.clear();
+        resolve(code);
+      }),
+    );
   }
 
   /**
@@ -57,11 +81,16 @@ export class BenchChild {
    * reported `ready` (a server: with its port); rejects with the child's own
    * reason when it exits first, and kills it when it is not ready within 30 s.
    */
-  static async start(options: { script: string; args: string[]; label: string; cpu?: number; nodeFlags?: string[] }): Promise<{ child: BenchChild; ready: Ready }> {
+  static async start(options: {
+    script: string;
+    args: string[];
+    label: string;
+    cpu?: number;
+    nodeFlags?: string[];
+  }): Promise<{ child: BenchChild; ready: Ready }> {
     const nodeArgs = [...(options.nodeFlags ?? []), options.script, ...options.args];
-    const [command, argv] = options.cpu !== undefined && hasTaskset()
-      ? ["taskset", ["-c", String(options.cpu), process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+    const [command, argv] =
+      options.cpu !== undefined && hasTaskset() ? ["taskset", ["-c", String(options.cpu), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
     const proc = spawn(command, argv, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const child = new BenchChild(proc, options.label);
     let timer: NodeJS.Timeout | undefined;
@@ -73,7 +102,9 @@ export class BenchChild {
           await new Promise((resolve) => setTimeout(resolve, 200));
           throw new Error(`${options.label} exited (${code}) before it was ready${child.failure !== undefined ? `: ${child.failure}` : ""}`);
         }),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${options.label} was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${options.label} was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+        }),
       ]);
       return { child, ready };
     } catch (error) {
@@ -88,10 +119,19 @@ export class BenchChild {
   request<R>(command: object, timeoutMs = 600_000): Promise<R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiting.delete(id); reject(new Error(`${this.label}: no answer to ${JSON.stringify(command)} in ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`${this.label}: no answer to ${JSON.stringify(command)} in ${timeoutMs} ms`));
+      }, timeoutMs);
       this.waiting.set(id, {
-        resolve: (v) => { clearTimeout(timer); resolve(v as R); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as R);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       this.process.send({ id, ...command });
     });
@@ -118,7 +158,7 @@ export function serveCommands(handle: (command: { cmd: string; [key: string]: un
       .then(() => handle(m))
       .then(
         (result) => process.send?.({ id: m.id, ok: true, result }),
-        (error: unknown) => process.send?.({ id: m.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+        (error: unknown) => process.send?.({ id: m.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
   });
   // The orchestrator went away: do not linger.
@@ -133,7 +173,10 @@ export function announceReady(fields: Record<string, unknown> = {}): void {
 /** Tell the parent why this child cannot start, then exit with status 1 (once the message is out). */
 export function announceFailure(error: unknown): void {
   const text = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
-  if (process.send === undefined) { console.error(text); process.exit(1); }
+  if (process.send === undefined) {
+    console.error(text);
+    process.exit(1);
+  }
   process.send({ type: "failed", error: text }, () => process.exit(1));
 }
 

@@ -12,9 +12,19 @@ import { connectFawkes } from "./clients/fawkes-client.js";
 const connectors: Record<string, (options: ClientOptions) => Promise<BenchClient>> = { ws: connectWs, socketio: connectSocketIo, fawkes: connectFawkes };
 
 /** What `connect` answers. */
-export interface ConnectReport { readonly connected: number; readonly failed: number; readonly firstError: string | undefined; readonly ms: number }
+export interface ConnectReport {
+  readonly connected: number;
+  readonly failed: number;
+  readonly firstError: string | undefined;
+  readonly ms: number;
+}
 /** What `wait` answers: receipts since `arm`, and when the last expected one arrived. */
-export interface ReceiptReport { readonly received: number; readonly expected: number; readonly at: string | undefined; readonly lost: number }
+export interface ReceiptReport {
+  readonly received: number;
+  readonly expected: number;
+  readonly at: string | undefined;
+  readonly lost: number;
+}
 
 const clients: BenchClient[] = [];
 let lost = 0;
@@ -60,7 +70,16 @@ async function connectAll(command: ConnectCommand): Promise<ConnectReport> {
       const port = command.ports[(command.offset + i) % command.ports.length]!;
       attempted++;
       try {
-        clients.push(await connect({ port, localAddress, onBroadcast, onLost: () => { lost++; } }));
+        clients.push(
+          await connect({
+            port,
+            localAddress,
+            onBroadcast,
+            onLost: () => {
+              lost++;
+            },
+          }),
+        );
       } catch (error) {
         failed++;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -74,9 +93,11 @@ async function connectAll(command: ConnectCommand): Promise<ConnectReport> {
 async function roundTrips(perConnection: number): Promise<{ roundTrips: number; ms: number }> {
   const started = now();
   let n = 0;
-  await Promise.all(clients.map(async (client) => {
-    for (let i = 0; i < perConnection; i++) await client.request(n++);
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < perConnection; i++) await client.request(n++);
+    }),
+  );
   return { roundTrips: clients.length * perConnection, ms: Number(now() - started) / 1e6 };
 }
 
@@ -84,8 +105,15 @@ function waitReceipts(timeoutMs: number): Promise<ReceiptReport> {
   const report = (): ReceiptReport => ({ received, expected, at: doneAt?.toString(), lost });
   if (received >= expected) return Promise.resolve(report());
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { onDone = undefined; resolve(report()); }, timeoutMs);
-    onDone = () => { clearTimeout(timer); onDone = undefined; resolve(report()); };
+    const timer = setTimeout(() => {
+      onDone = undefined;
+      resolve(report());
+    }, timeoutMs);
+    onDone = () => {
+      clearTimeout(timer);
+      onDone = undefined;
+      resolve(report());
+    };
   });
 }
 

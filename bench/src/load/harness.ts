@@ -32,14 +32,24 @@ export interface ServerLayout {
 const SINGLE: ServerLayout = { nodes: 1, pin: true };
 
 /** A session's connect outcome. */
-export interface ConnectOutcome { connected: number; failed: number; firstError: string | undefined; ms: number }
+export interface ConnectOutcome {
+  connected: number;
+  failed: number;
+  firstError: string | undefined;
+  ms: number;
+}
 
 /**
  * One system under test (one server process, or several Fawkes nodes joined by
  * Redis) with its load generators, for one scenario.
  */
 export class LoadSession {
-  private constructor(readonly system: SystemName, readonly servers: BenchChild[], readonly ports: number[], readonly generators: BenchChild[]) {}
+  private constructor(
+    readonly system: SystemName,
+    readonly servers: BenchChild[],
+    readonly ports: number[],
+    readonly generators: BenchChild[],
+  ) {}
 
   /** The first (or only) server process. */
   get server(): BenchChild {
@@ -60,20 +70,35 @@ export class LoadSession {
   static async open(system: SystemName, generators = 1, layout: ServerLayout = SINGLE): Promise<LoadSession> {
     if (layout.nodes > 1 && (system !== "fawkes" || layout.redisUrl === undefined)) throw new Error("several server nodes need Fawkes and a Redis URL");
     const started: BenchChild[] = [];
-    const track = async (p: Promise<{ child: BenchChild; ready: { readonly [key: string]: unknown } }>): Promise<{ child: BenchChild; ready: { readonly [key: string]: unknown } }> => {
+    const track = async (
+      p: Promise<{ child: BenchChild; ready: { readonly [key: string]: unknown } }>,
+    ): Promise<{ child: BenchChild; ready: { readonly [key: string]: unknown } }> => {
       const r = await p;
       started.push(r.child);
       return r;
     };
     try {
-      const servers = await settleAll(Array.from({ length: layout.nodes }, (_, i) => {
-        const args = layout.nodes > 1 ? [system, `--node=bench-${i + 1}`, `--redis=${layout.redisUrl!}`, `--prefix=${layout.channelPrefix ?? "fawkes-bench"}`] : [system];
-        const label = layout.nodes > 1 ? `${system} node ${i + 1}` : `${system} server`;
-        return track(BenchChild.start({ script: SERVER_SCRIPT, args, label, cpu: layout.pin ? SERVER_CPU : undefined, nodeFlags: ["--expose-gc"] }));
-      }));
-      const clients = await settleAll(Array.from({ length: generators }, (_, g) =>
-        track(BenchChild.start({ script: CLIENT_SCRIPT, args: [], label: `${system} generator ${g}`, cpu: layout.pin ? CLIENT_CPU : undefined }))));
-      return new LoadSession(system, servers.map((s) => s.child), servers.map((s) => Number(s.ready.port)), clients.map((c) => c.child));
+      const servers = await settleAll(
+        Array.from({ length: layout.nodes }, (_, i) => {
+          const args =
+            layout.nodes > 1
+              ? [system, `--node=bench-${i + 1}`, `--redis=${layout.redisUrl!}`, `--prefix=${layout.channelPrefix ?? "fawkes-bench"}`]
+              : [system];
+          const label = layout.nodes > 1 ? `${system} node ${i + 1}` : `${system} server`;
+          return track(BenchChild.start({ script: SERVER_SCRIPT, args, label, cpu: layout.pin ? SERVER_CPU : undefined, nodeFlags: ["--expose-gc"] }));
+        }),
+      );
+      const clients = await settleAll(
+        Array.from({ length: generators }, (_, g) =>
+          track(BenchChild.start({ script: CLIENT_SCRIPT, args: [], label: `${system} generator ${g}`, cpu: layout.pin ? CLIENT_CPU : undefined })),
+        ),
+      );
+      return new LoadSession(
+        system,
+        servers.map((s) => s.child),
+        servers.map((s) => Number(s.ready.port)),
+        clients.map((c) => c.child),
+      );
     } catch (error) {
       await Promise.all(started.map((c) => c.stop()));
       throw error;
@@ -183,7 +208,13 @@ export class LoadSession {
   async memory(): Promise<MemorySample> {
     const all = await Promise.all(this.servers.map((s) => s.request<MemorySample>({ cmd: "memory" }, 120_000)));
     const sum = (f: (m: MemorySample) => number): number => all.reduce((s, m) => s + f(m), 0);
-    return { heapUsed: sum((m) => m.heapUsed), rss: sum((m) => m.rss), external: sum((m) => m.external), arrayBuffers: sum((m) => m.arrayBuffers), connections: sum((m) => m.connections) };
+    return {
+      heapUsed: sum((m) => m.heapUsed),
+      rss: sum((m) => m.rss),
+      external: sum((m) => m.external),
+      arrayBuffers: sum((m) => m.arrayBuffers),
+      connections: sum((m) => m.connections),
+    };
   }
 
   /** Close the generators' connections, then stop every process (killing any that does not exit within 5 s). */

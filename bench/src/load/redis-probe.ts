@@ -71,9 +71,15 @@ export class RedisProbe {
           const parsed = parseReply(buffer);
           if (parsed === undefined) return;
           buffer = buffer.subarray(parsed.length);
-          if (parsed.error !== undefined) { finish(new Error(`Redis at ${this.where()}: ${parsed.error}`)); return; }
+          if (parsed.error !== undefined) {
+            finish(new Error(`Redis at ${this.where()}: ${parsed.error}`));
+            return;
+          }
           replies.push(parsed.text);
-          if (replies.length === commands.length) { finish(undefined); return; }
+          if (replies.length === commands.length) {
+            finish(undefined);
+            return;
+          }
         }
       });
     });
@@ -90,14 +96,18 @@ function parseReply(b: Buffer): { text: string; error?: string; length: number }
   if (eol < 0) return undefined;
   const head = b.toString("utf8", 1, eol);
   switch (b[0]) {
-    case 0x2b: /* + */ case 0x3a: /* : */ return { text: head, length: eol + 2 };
-    case 0x2d: /* - */ return { text: "", error: head, length: eol + 2 };
+    case 0x2b: /* + */
+    case 0x3a:
+      /* : */ return { text: head, length: eol + 2 };
+    case 0x2d:
+      /* - */ return { text: "", error: head, length: eol + 2 };
     case 0x24: /* $ */ {
       const n = Number(head);
       if (n < 0) return { text: "", length: eol + 2 };
       if (b.length < eol + 2 + n + 2) return undefined;
       return { text: b.toString("utf8", eol + 2, eol + 2 + n), length: eol + 2 + n + 2 };
     }
-    default: return { text: "", error: `unexpected reply ${JSON.stringify(b.toString("latin1", 0, Math.min(40, b.length)))}`, length: b.length };
+    default:
+      return { text: "", error: `unexpected reply ${JSON.stringify(b.toString("latin1", 0, Math.min(40, b.length)))}`, length: b.length };
   }
 }

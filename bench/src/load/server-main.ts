@@ -121,7 +121,13 @@ serveCommands(async (command) => {
     case "memory": {
       await collectGarbage();
       const m = process.memoryUsage();
-      const sample: MemorySample = { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, connections: server.connectionCount() };
+      const sample: MemorySample = {
+        heapUsed: m.heapUsed,
+        rss: m.rss,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+        connections: server.connectionCount(),
+      };
       return sample;
     }
     case "stats":

@@ -12,7 +12,8 @@ export function routingCases(routes: number): MicroCase[] {
     router.add(`exact:${i}`, i);
     router.add(`ns${i}:*`, half + i);
   }
-  if (router.match(`ns${half - 1}:room`) === undefined || router.match(`exact:${half - 1}`) === undefined) throw new Error("routing bench: routes do not match");
+  if (router.match(`ns${half - 1}:room`) === undefined || router.match(`exact:${half - 1}`) === undefined)
+    throw new Error("routing bench: routes do not match");
   return [
     { name: `${routes} routes: first splat`, fn: () => consume(router.match("ns0:room")) },
     { name: `${routes} routes: last splat`, fn: () => consume(router.match(`ns${half - 1}:room`)) },

@@ -16,8 +16,15 @@ const OPTIONAL_PACKAGES = ["@fawkes/msgpack", "@fawkes/protobuf"];
 
 function isSerializer(value: unknown): value is Serializer {
   const s = value as Serializer;
-  return typeof value === "object" && value !== null && typeof s.encode === "function" && typeof s.decode === "function"
-    && typeof s.fastlane === "function" && Array.isArray(s.vsn) && typeof s.name === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof s.encode === "function" &&
+    typeof s.decode === "function" &&
+    typeof s.fastlane === "function" &&
+    Array.isArray(s.vsn) &&
+    typeof s.name === "string"
+  );
 }
 
 /** jsonV1, jsonV2, and the serializers of the optional packages that load. */
@@ -67,21 +74,54 @@ export function wireBytes(frame: Frame): number {
 export function serializerCases(serializer: Serializer, clientFrame: Frame): MicroCase[] {
   const sized = (name: string, frame: () => Frame, fn: () => void): MicroCase => ({ name, fn, wireBytes: wireBytes(frame()) });
   const cases: MicroCase[] = [
-    sized(`${serializer.name} encode push`, () => serializer.encode(push), () => consume(serializer.encode(push))),
-    sized(`${serializer.name} encode reply`, () => serializer.encode(reply), () => consume(serializer.encode(reply))),
-    sized(`${serializer.name} fastlane ~100 B`, () => serializer.fastlane(broadcast), () => consume(serializer.fastlane(broadcast))),
+    sized(
+      `${serializer.name} encode push`,
+      () => serializer.encode(push),
+      () => consume(serializer.encode(push)),
+    ),
+    sized(
+      `${serializer.name} encode reply`,
+      () => serializer.encode(reply),
+      () => consume(serializer.encode(reply)),
+    ),
+    sized(
+      `${serializer.name} fastlane ~100 B`,
+      () => serializer.fastlane(broadcast),
+      () => consume(serializer.fastlane(broadcast)),
+    ),
   ];
   try {
     serializer.fastlane(binaryBroadcast);
-    cases.push(sized(`${serializer.name} fastlane binary 100 B`, () => serializer.fastlane(binaryBroadcast), () => consume(serializer.fastlane(binaryBroadcast))));
-  } catch { /* no binary payloads in this serializer */ }
-  const decodes = (frame: Frame): boolean => { try { serializer.decode(frame); return true; } catch { return false; } };
+    cases.push(
+      sized(
+        `${serializer.name} fastlane binary 100 B`,
+        () => serializer.fastlane(binaryBroadcast),
+        () => consume(serializer.fastlane(binaryBroadcast)),
+      ),
+    );
+  } catch {
+    /* no binary payloads in this serializer */
+  }
+  const decodes = (frame: Frame): boolean => {
+    try {
+      serializer.decode(frame);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   if (decodes(clientFrame)) {
     cases.push({ name: `${serializer.name} decode push`, fn: () => consume(serializer.decode(clientFrame)), wireBytes: wireBytes(clientFrame) });
   }
   for (const { label, payload } of SIZES) {
     const b: Broadcast = { topic: "room:lobby", event: "new_msg", payload };
-    cases.push(sized(`${serializer.name} fastlane ${label}`, () => serializer.fastlane(b), () => consume(serializer.fastlane(b))));
+    cases.push(
+      sized(
+        `${serializer.name} fastlane ${label}`,
+        () => serializer.fastlane(b),
+        () => consume(serializer.fastlane(b)),
+      ),
+    );
     // A client push of the same payload in the serializer's own format (symmetric formats).
     const frame = serializer.encode({ joinRef: "1", ref: "7", topic: "room:lobby", event: "new_msg", payload });
     if (decodes(frame)) cases.push({ name: `${serializer.name} decode ${label}`, fn: () => consume(serializer.decode(frame)), wireBytes: wireBytes(frame) });

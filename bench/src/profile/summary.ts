@@ -1,8 +1,21 @@
 import { readFileSync } from "node:fs";
 
-interface CallFrame { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number }
-interface ProfileNode { readonly id: number; readonly callFrame: CallFrame; readonly children?: readonly number[] }
-interface CpuProfile { readonly nodes: readonly ProfileNode[]; readonly samples: readonly number[]; readonly timeDeltas: readonly number[] }
+interface CallFrame {
+  readonly functionName: string;
+  readonly url: string;
+  readonly lineNumber: number;
+  readonly columnNumber: number;
+}
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: CallFrame;
+  readonly children?: readonly number[];
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
 
 /** One frame's share of the profile. */
 export interface FrameShare {
@@ -25,7 +38,8 @@ function label(f: CallFrame): string {
   const name = f.functionName || "(anonymous)";
   if (f.url === "") return name;
   const path = f.url.replace(/^file:\/\//, "");
-  const short = /node_modules\/(.+)$/.exec(path)?.[1] ?? /\/(core|transports|serializers|bench)\/(.+)$/.exec(path)?.slice(1).join("/") ?? path.replace(/^node:/, "node:");
+  const short =
+    /node_modules\/(.+)$/.exec(path)?.[1] ?? /\/(core|transports|serializers|bench)\/(.+)$/.exec(path)?.slice(1).join("/") ?? path.replace(/^node:/, "node:");
   return `${name} (${short}:${f.lineNumber + 1})`;
 }
 
@@ -63,13 +77,24 @@ export function summarizeProfile(file: string, limit = 15): ProfileSummary {
     const seen = new Set<string>();
     while (id !== undefined) {
       const l = label(byId.get(id)!.callFrame);
-      if (!seen.has(l)) { seen.add(l); total.set(l, (total.get(l) ?? 0) + dt); }
+      if (!seen.has(l)) {
+        seen.add(l);
+        total.set(l, (total.get(l) ?? 0) + dt);
+      }
       id = parent.get(id);
     }
   }
-  const share = (frame: string): FrameShare => ({ frame, selfPercent: (100 * (self.get(frame) ?? 0)) / all, totalPercent: (100 * (total.get(frame) ?? 0)) / all });
+  const share = (frame: string): FrameShare => ({
+    frame,
+    selfPercent: (100 * (self.get(frame) ?? 0)) / all,
+    totalPercent: (100 * (total.get(frame) ?? 0)) / all,
+  });
   const top = (m: Map<string, number>, skip: (frame: string) => boolean): FrameShare[] =>
-    [...m.entries()].filter(([f]) => !skip(f)).sort((a, b) => b[1] - a[1]).slice(0, limit).map(([f]) => share(f));
+    [...m.entries()]
+      .filter(([f]) => !skip(f))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([f]) => share(f));
   const structural = (f: string): boolean => f === "(root)" || f.startsWith("(program)") || f.startsWith("(idle)");
   return { file, totalMs: all / 1000, bySelf: top(self, () => false), byTotal: top(total, structural) };
 }

@@ -23,11 +23,36 @@ function groups(r: BenchResults): Group[] {
     return out;
   };
   const all: Group[] = [
-    { title: "Round trip: CPU/round trip", unit: (v) => `${num(v)} us`, values: pick(r.roundTrip, (o: { cpuPerOpUs: number }) => o.cpuPerOpUs), goal: GOALS.roundTrip.max },
-    { title: "Fan-out burst: CPU/delivery", unit: (v) => `${num(v)} us`, values: pick(r.fanOut, (o: FanOutFigures) => o.burst.cpuPerDeliveryUs), goal: GOALS.fanOut.max },
-    { title: "Fan-out spaced: CPU/delivery", unit: (v) => `${num(v)} us`, values: pick(r.fanOut, (o: FanOutFigures) => o.spaced.cpuPerDeliveryUs), goal: GOALS.fanOut.max },
-    { title: "Memory: heap/connection", unit: (v) => `${num(v / 1024)} KB`, values: pick(r.memory, (o: { heapPerConnection: number }) => o.heapPerConnection), goal: GOALS.memory.max },
-    { title: "Memory: RSS/connection", unit: (v) => `${num(v / 1024)} KB`, values: pick(r.memory, (o: { rssPerConnection: number }) => o.rssPerConnection), goal: undefined },
+    {
+      title: "Round trip: CPU/round trip",
+      unit: (v) => `${num(v)} us`,
+      values: pick(r.roundTrip, (o: { cpuPerOpUs: number }) => o.cpuPerOpUs),
+      goal: GOALS.roundTrip.max,
+    },
+    {
+      title: "Fan-out burst: CPU/delivery",
+      unit: (v) => `${num(v)} us`,
+      values: pick(r.fanOut, (o: FanOutFigures) => o.burst.cpuPerDeliveryUs),
+      goal: GOALS.fanOut.max,
+    },
+    {
+      title: "Fan-out spaced: CPU/delivery",
+      unit: (v) => `${num(v)} us`,
+      values: pick(r.fanOut, (o: FanOutFigures) => o.spaced.cpuPerDeliveryUs),
+      goal: GOALS.fanOut.max,
+    },
+    {
+      title: "Memory: heap/connection",
+      unit: (v) => `${num(v / 1024)} KB`,
+      values: pick(r.memory, (o: { heapPerConnection: number }) => o.heapPerConnection),
+      goal: GOALS.memory.max,
+    },
+    {
+      title: "Memory: RSS/connection",
+      unit: (v) => `${num(v / 1024)} KB`,
+      values: pick(r.memory, (o: { rssPerConnection: number }) => o.rssPerConnection),
+      goal: undefined,
+    },
   ];
   return all.filter((g) => g.values.ws !== undefined && Object.keys(g.values).length > 1);
 }
@@ -70,7 +95,9 @@ export function renderSvg(r: BenchResults): string {
       const v = g.values[s]!;
       const ratio = v / g.values.ws!;
       const x = gx + (si - present.length / 2) * (barW + 8) + 4;
-      out.push(`<rect x="${x}" y="${y(ratio)}" width="${barW}" height="${top + plotH - y(ratio)}" fill="${COLORS[s]}"><title>${escapeXml(`${SYSTEM_LABEL[s]}: ${g.unit(v)} (${ratio.toFixed(2)}x)`)}</title></rect>`);
+      out.push(
+        `<rect x="${x}" y="${y(ratio)}" width="${barW}" height="${top + plotH - y(ratio)}" fill="${COLORS[s]}"><title>${escapeXml(`${SYSTEM_LABEL[s]}: ${g.unit(v)} (${ratio.toFixed(2)}x)`)}</title></rect>`,
+      );
       out.push(`<text x="${x + barW / 2}" y="${y(ratio) - 16}" text-anchor="middle" font-weight="bold">${ratio.toFixed(2)}x</text>`);
       out.push(`<text x="${x + barW / 2}" y="${y(ratio) - 4}" text-anchor="middle" fill="#555" font-size="10">${escapeXml(g.unit(v))}</text>`);
       if (s === "fawkes" && g.goal !== undefined) {

@@ -12,14 +12,11 @@ export function formatText(t: Table): string {
   const widths = t.headers.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? "").length)));
   const numeric = (cell: string): boolean => /^[\d.,-]/.test(cell);
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [
-    t.title,
-    line(t.headers),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...t.rows.map(line),
-    ...(t.notes ?? []).map((n) => `  ${n}`),
-  ].join("\n");
+    cells
+      .map((c, i) => (numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [t.title, line(t.headers), widths.map((w) => "-".repeat(w)).join("  "), ...t.rows.map(line), ...(t.notes ?? []).map((n) => `  ${n}`)].join("\n");
 }
 
 /** GitHub-flavoured Markdown table, with its title as a heading. */

@@ -21,7 +21,10 @@ export interface BenchResults {
 }
 
 /** A Fawkes goal: the figure must be at most `max` times bare ws. */
-export interface Goal { readonly max: number; readonly text: string }
+export interface Goal {
+  readonly max: number;
+  readonly text: string;
+}
 export const GOALS = {
   roundTrip: { max: 1.2, text: "at most 1.2x bare ws CPU per round trip" },
   fanOut: { max: 0.25, text: "at most 0.25x bare ws loop CPU per delivery" },
@@ -51,9 +54,14 @@ export function microTable(rows: readonly MicroRow[]): Table {
     title: "Micro benchmarks (benchmark.js, in-process)",
     headers: ["group", "case", "ops/s", "ns/op", "ns/item", "wire B", "+-%", "samples"],
     rows: rows.map((r) => [
-      r.group, r.name, num(r.opsPerSecond, 0), num(1e9 / r.opsPerSecond, 1),
-      r.perOp > 1 ? num(1e9 / r.opsPerSecond / r.perOp, 1) : "", r.wireBytes === undefined ? "" : String(r.wireBytes),
-      r.rme.toFixed(1), String(r.samples),
+      r.group,
+      r.name,
+      num(r.opsPerSecond, 0),
+      num(1e9 / r.opsPerSecond, 1),
+      r.perOp > 1 ? num(1e9 / r.opsPerSecond / r.perOp, 1) : "",
+      r.wireBytes === undefined ? "" : String(r.wireBytes),
+      r.rme.toFixed(1),
+      String(r.samples),
     ]),
     notes: ["wire B: bytes of the frame's payload on the wire (UTF-8 for text frames), without the WebSocket header."],
   };
@@ -65,9 +73,18 @@ export function roundTripTable(results: readonly SystemResult<RoundTripFigures>[
   return {
     title: `Round trip: ${first ? `${num(first.roundTrips, 0)} requests over ` : ""}concurrent connections, server CPU per round trip`,
     headers: ["system", "CPU us/round trip", "vs ws", "round trips/s", "vs ws", "Fawkes goal"],
-    rows: results.map(({ system, outcome: o }) => o.ok
-      ? [SYSTEM_LABEL[system], num(o.cpuPerOpUs), ratio(o.cpuPerOpUs, base?.cpuPerOpUs), num(o.perSecond, 0), ratio(o.perSecond, base?.perSecond), verdict(system, o.cpuPerOpUs, base?.cpuPerOpUs, GOALS.roundTrip)]
-      : failedRow(system, o.error, 6)),
+    rows: results.map(({ system, outcome: o }) =>
+      o.ok
+        ? [
+            SYSTEM_LABEL[system],
+            num(o.cpuPerOpUs),
+            ratio(o.cpuPerOpUs, base?.cpuPerOpUs),
+            num(o.perSecond, 0),
+            ratio(o.perSecond, base?.perSecond),
+            verdict(system, o.cpuPerOpUs, base?.cpuPerOpUs, GOALS.roundTrip),
+          ]
+        : failedRow(system, o.error, 6),
+    ),
     notes: ["Fawkes: push `ping` with reply on a joined channel (jsonV2); ws: echo; Socket.IO: emit with ack.", `Goal: Fawkes ${GOALS.roundTrip.text}.`],
   };
 }
@@ -78,10 +95,21 @@ export function fanOutTable(results: readonly SystemResult<FanOutFigures>[]): Ta
   const rows: string[][] = [];
   for (const mode of ["burst", "spaced"] as const) {
     for (const { system, outcome: o } of results) {
-      if (!o.ok) { if (mode === "burst") rows.push(failedRow(system, o.error, 7)); continue; }
+      if (!o.ok) {
+        if (mode === "burst") rows.push(failedRow(system, o.error, 7));
+        continue;
+      }
       const p = o[mode];
       const b = base?.[mode];
-      rows.push([SYSTEM_LABEL[system], mode, num(p.cpuPerDeliveryUs), ratio(p.cpuPerDeliveryUs, b?.cpuPerDeliveryUs), num(p.perSecond, 0), ratio(p.perSecond, b?.perSecond), verdict(system, p.cpuPerDeliveryUs, b?.cpuPerDeliveryUs, GOALS.fanOut)]);
+      rows.push([
+        SYSTEM_LABEL[system],
+        mode,
+        num(p.cpuPerDeliveryUs),
+        ratio(p.cpuPerDeliveryUs, b?.cpuPerDeliveryUs),
+        num(p.perSecond, 0),
+        ratio(p.perSecond, b?.perSecond),
+        verdict(system, p.cpuPerDeliveryUs, b?.cpuPerDeliveryUs, GOALS.fanOut),
+      ]);
     }
   }
   return {
@@ -104,9 +132,19 @@ export function memoryTable(results: readonly SystemResult<MemoryFigures>[]): Ta
   return {
     title: `Memory: ${first ? num(first.connections, 0) : "N"} idle connections joined to one channel, per connection`,
     headers: ["system", "heap KB", "vs ws", "RSS KB", "vs ws", "external KB", "Fawkes goal"],
-    rows: results.map(({ system, outcome: o }) => o.ok
-      ? [SYSTEM_LABEL[system], kb(o.heapPerConnection), ratio(o.heapPerConnection, base?.heapPerConnection), kb(o.rssPerConnection), ratio(o.rssPerConnection, base?.rssPerConnection), kb(o.externalPerConnection), verdict(system, o.heapPerConnection, base?.heapPerConnection, GOALS.memory)]
-      : failedRow(system, o.error, 7)),
+    rows: results.map(({ system, outcome: o }) =>
+      o.ok
+        ? [
+            SYSTEM_LABEL[system],
+            kb(o.heapPerConnection),
+            ratio(o.heapPerConnection, base?.heapPerConnection),
+            kb(o.rssPerConnection),
+            ratio(o.rssPerConnection, base?.rssPerConnection),
+            kb(o.externalPerConnection),
+            verdict(system, o.heapPerConnection, base?.heapPerConnection, GOALS.memory),
+          ]
+        : failedRow(system, o.error, 7),
+    ),
     notes: ["After forced GC (--expose-gc) in the server, baseline (no connections) subtracted.", `Goal: Fawkes ${GOALS.memory.text}.`],
   };
 }
@@ -115,11 +153,36 @@ export function scaleTable(results: readonly SystemResult<ScaleFigures>[]): Tabl
   const fawkes = figure(results, "fawkes");
   return {
     title: `Scale: joined connections, one broadcast to all${fawkes !== undefined && fawkes.nodes > 1 ? ` (Fawkes on ${fawkes.nodes} nodes joined by Redis)` : ""}`,
-    headers: ["system", "servers", "connections", "connect s", "broadcast ms (median)", "max ms", "server CPU ms/broadcast", "generator CPU ms/broadcast", "heap KB/conn", "RSS KB/conn", "goal"],
-    rows: results.map(({ system, outcome: o }) => o.ok
-      ? [SYSTEM_LABEL[system], scaleLayout(system, o), num(o.connections, 0), num(o.connectSeconds, 1), num(o.latencyMedianMs, 0), num(o.latencyMaxMs, 0),
-        num(o.cpuPerBroadcastMs, 0), num(o.generatorCpuPerBroadcastMs, 0), num(o.heapPerConnection / 1024), num(o.rssPerConnection / 1024), system === "fawkes" ? (scaleGoalMet(o) ? "met" : "MISSED") : ""]
-      : failedRow(system, o.error, 11)),
+    headers: [
+      "system",
+      "servers",
+      "connections",
+      "connect s",
+      "broadcast ms (median)",
+      "max ms",
+      "server CPU ms/broadcast",
+      "generator CPU ms/broadcast",
+      "heap KB/conn",
+      "RSS KB/conn",
+      "goal",
+    ],
+    rows: results.map(({ system, outcome: o }) =>
+      o.ok
+        ? [
+            SYSTEM_LABEL[system],
+            scaleLayout(system, o),
+            num(o.connections, 0),
+            num(o.connectSeconds, 1),
+            num(o.latencyMedianMs, 0),
+            num(o.latencyMaxMs, 0),
+            num(o.cpuPerBroadcastMs, 0),
+            num(o.generatorCpuPerBroadcastMs, 0),
+            num(o.heapPerConnection / 1024),
+            num(o.rssPerConnection / 1024),
+            system === "fawkes" ? (scaleGoalMet(o) ? "met" : "MISSED") : "",
+          ]
+        : failedRow(system, o.error, 11),
+    ),
     notes: [
       `Goal: Fawkes with ${SCALE_GOAL.connections.toLocaleString("en-US")} joined connections, one broadcast to all in under ${SCALE_GOAL.latencyMs / 1000} s (worst of the measured broadcasts).`,
       "One process holds < 20,000 sockets here (open-files limit 20,000, hard). Fawkes runs as several server processes (nodes, one port each, clients spread evenly) " +
@@ -129,13 +192,17 @@ export function scaleTable(results: readonly SystemResult<ScaleFigures>[]): Tabl
         "Nothing is pinned: servers, generators and Redis share both cores.",
       "server CPU: all server processes, idle heartbeat CPU of the same time taken out; generator CPU: receiving and counting every message. Memory: per connection over all nodes, after forced GC.",
       ...(fawkes !== undefined && fawkes.nodes > 1 && fawkes.reachedLastNodeMs !== undefined && fawkes.writtenOutMs !== undefined
-        ? [`Fawkes stages (medians): the broadcast reached the last node after ${num(fawkes.reachedLastNodeMs, 1)} ms, every node had written its fan-out after ${num(fawkes.writtenOutMs, 0)} ms, the last receipt came at ${num(fawkes.latencyMedianMs, 0)} ms.`]
+        ? [
+            `Fawkes stages (medians): the broadcast reached the last node after ${num(fawkes.reachedLastNodeMs, 1)} ms, every node had written its fan-out after ${num(fawkes.writtenOutMs, 0)} ms, the last receipt came at ${num(fawkes.latencyMedianMs, 0)} ms.`,
+          ]
         : []),
       ...(fawkes !== undefined
-        ? [`Fawkes CPU per broadcast: servers ${num(fawkes.cpuPerBroadcastMs, 0)} ms + generators ${num(fawkes.generatorCpuPerBroadcastMs, 0)} ms` +
-          `${fawkes.redisCpuPerBroadcastMs !== undefined ? ` + Redis ${num(fawkes.redisCpuPerBroadcastMs, 1)} ms` : ""}: on two cores a broadcast cannot reach everyone in less than about half that sum ` +
-          `(${num((fawkes.cpuPerBroadcastMs + fawkes.generatorCpuPerBroadcastMs + (fawkes.redisCpuPerBroadcastMs ?? 0)) / 2, 0)} ms).` +
-          `${fawkes.otherCpuMedianMs !== undefined ? ` Other processes on the machine took ${num(fawkes.otherCpuMedianMs, 0)} ms of CPU per broadcast (median; most ${num(fawkes.otherCpuMaxMs ?? 0, 0)} ms) in the same windows.` : ""}`]
+        ? [
+            `Fawkes CPU per broadcast: servers ${num(fawkes.cpuPerBroadcastMs, 0)} ms + generators ${num(fawkes.generatorCpuPerBroadcastMs, 0)} ms` +
+              `${fawkes.redisCpuPerBroadcastMs !== undefined ? ` + Redis ${num(fawkes.redisCpuPerBroadcastMs, 1)} ms` : ""}: on two cores a broadcast cannot reach everyone in less than about half that sum ` +
+              `(${num((fawkes.cpuPerBroadcastMs + fawkes.generatorCpuPerBroadcastMs + (fawkes.redisCpuPerBroadcastMs ?? 0)) / 2, 0)} ms).` +
+              `${fawkes.otherCpuMedianMs !== undefined ? ` Other processes on the machine took ${num(fawkes.otherCpuMedianMs, 0)} ms of CPU per broadcast (median; most ${num(fawkes.otherCpuMaxMs ?? 0, 0)} ms) in the same windows.` : ""}`,
+          ]
         : []),
     ],
   };

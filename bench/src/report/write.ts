@@ -9,7 +9,10 @@ import type { FanOutFigures } from "../load/scenarios/fan-out.js";
 /** bench/results/ */
 export const RESULTS_DIR = fileURLToPath(new URL("../../results/", import.meta.url));
 
-function fawkesVsWs<T>(list: readonly { system: string; outcome: { ok: boolean } }[] | undefined, f: (o: T) => number): { fawkes: number; ws: number } | undefined {
+function fawkesVsWs<T>(
+  list: readonly { system: string; outcome: { ok: boolean } }[] | undefined,
+  f: (o: T) => number,
+): { fawkes: number; ws: number } | undefined {
   const get = (s: string): number | undefined => {
     const o = list?.find((x) => x.system === s)?.outcome;
     return o?.ok ? f(o as T) : undefined;
@@ -29,16 +32,38 @@ export function goalLines(r: BenchResults): string[] {
   const us = (v: number): string => `${v.toFixed(2)} us`;
   const kb = (v: number): string => `${(v / 1024).toFixed(2)} KB`;
   const lines = [
-    line("round trip CPU", fawkesVsWs(r.roundTrip, (o: { cpuPerOpUs: number }) => o.cpuPerOpUs), GOALS.roundTrip.max, us),
-    line("fan-out CPU per delivery (burst)", fawkesVsWs(r.fanOut, (o: FanOutFigures) => o.burst.cpuPerDeliveryUs), GOALS.fanOut.max, us),
-    line("fan-out CPU per delivery (spaced, one broadcast per turn)", fawkesVsWs(r.fanOut, (o: FanOutFigures) => o.spaced.cpuPerDeliveryUs), GOALS.fanOut.max, us),
-    line("memory heap per connection", fawkesVsWs(r.memory, (o: { heapPerConnection: number }) => o.heapPerConnection), GOALS.memory.max, kb),
+    line(
+      "round trip CPU",
+      fawkesVsWs(r.roundTrip, (o: { cpuPerOpUs: number }) => o.cpuPerOpUs),
+      GOALS.roundTrip.max,
+      us,
+    ),
+    line(
+      "fan-out CPU per delivery (burst)",
+      fawkesVsWs(r.fanOut, (o: FanOutFigures) => o.burst.cpuPerDeliveryUs),
+      GOALS.fanOut.max,
+      us,
+    ),
+    line(
+      "fan-out CPU per delivery (spaced, one broadcast per turn)",
+      fawkesVsWs(r.fanOut, (o: FanOutFigures) => o.spaced.cpuPerDeliveryUs),
+      GOALS.fanOut.max,
+      us,
+    ),
+    line(
+      "memory heap per connection",
+      fawkesVsWs(r.memory, (o: { heapPerConnection: number }) => o.heapPerConnection),
+      GOALS.memory.max,
+      kb,
+    ),
   ];
   const scale = r.scale?.find((x) => x.system === "fawkes")?.outcome;
   if (scale?.ok) {
     const where = scale.nodes > 1 ? `on ${scale.nodes} nodes joined by Redis` : "in one process";
-    lines.push(`scale: Fawkes held ${scale.connections.toLocaleString("en-US")} joined connections ${where}, broadcast to all in ${scale.latencyMedianMs.toFixed(0)} ms median (max ${scale.latencyMaxMs.toFixed(0)}); ` +
-      `goal ${SCALE_GOAL.connections.toLocaleString("en-US")} in < ${SCALE_GOAL.latencyMs} ms: ${scaleGoalMet(scale) ? "met" : "MISSED"}`);
+    lines.push(
+      `scale: Fawkes held ${scale.connections.toLocaleString("en-US")} joined connections ${where}, broadcast to all in ${scale.latencyMedianMs.toFixed(0)} ms median (max ${scale.latencyMaxMs.toFixed(0)}); ` +
+        `goal ${SCALE_GOAL.connections.toLocaleString("en-US")} in < ${SCALE_GOAL.latencyMs} ms: ${scaleGoalMet(scale) ? "met" : "MISSED"}`,
+    );
   } else if (scale !== undefined) {
     lines.push(`scale: Fawkes failed: ${scale.error}`);
   } else {

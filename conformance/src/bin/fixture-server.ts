@@ -68,14 +68,23 @@ async function main(): Promise<void> {
   // at once), then closes and exits 0; SIGINT, or a second signal, closes now.
   let stopping = false;
   const close = (): void => {
-    fixture.close().then(() => process.exit(0), () => process.exit(1));
+    fixture.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on("SIGTERM", () => {
-    if (stopping) { close(); return; }
+    if (stopping) {
+      close();
+      return;
+    }
     stopping = true;
     fixture.endpoint.drain().then(close, close);
   });
-  process.once("SIGINT", () => { stopping = true; close(); });
+  process.once("SIGINT", () => {
+    stopping = true;
+    close();
+  });
 }
 
 await main();

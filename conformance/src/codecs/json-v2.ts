@@ -47,7 +47,10 @@ function pack(kind: number, fields: string[], payload: Uint8Array): Uint8Array {
     if (f.length > 255) throw new RangeError("a V2 binary field is at most 255 bytes");
     out[offset++] = f.length;
   }
-  for (const f of encoded) { out.set(f, offset); offset += f.length; }
+  for (const f of encoded) {
+    out.set(f, offset);
+    offset += f.length;
+  }
   out.set(payload, offset);
   return out;
 }

@@ -9,7 +9,14 @@ export function goldenCases(test: TestFn, title: string, options: SerializerSuit
   const { serializer } = options;
   const vectors = options.golden ?? [];
   if (vectors.length === 0) {
-    register(test, `${title} › golden vectors`, (t) => { t.pass(); }, "no golden vectors given");
+    register(
+      test,
+      `${title} › golden vectors`,
+      (t) => {
+        t.pass();
+      },
+      "no golden vectors given",
+    );
     return;
   }
   for (const vector of vectors) {
@@ -19,8 +26,7 @@ export function goldenCases(test: TestFn, title: string, options: SerializerSuit
         return;
       }
       const frame = vector.kind === "encode" ? serializer.encode(deepFreeze(vector.message)) : serializer.fastlane(deepFreeze(vector.broadcast));
-      t.deepEqual(sameFrame(frame, vector.frame, vector.compare ?? "exact"), true,
-        `expected ${describeFrame(vector.frame)}, got ${describeFrame(frame)}`);
+      t.deepEqual(sameFrame(frame, vector.frame, vector.compare ?? "exact"), true, `expected ${describeFrame(vector.frame)}, got ${describeFrame(frame)}`);
     });
   }
 }
@@ -39,7 +45,11 @@ function sameFrame(actual: Frame, expected: Frame, compare: "exact" | "json"): b
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }

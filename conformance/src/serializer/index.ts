@@ -14,5 +14,12 @@ export type { GoldenVector } from "./golden.js";
 export { jsonV1Golden, jsonV2Golden } from "./json-golden.js";
 export { jsonV1Codec } from "../codecs/json-v1.js";
 export { jsonV2Codec } from "../codecs/json-v2.js";
-export { fromPhoenixSerializer, type ClientCodec, type ClientMessage, type ServerMessage, type PhoenixClientMessage, type PhoenixClientSerializer } from "../codec.js";
+export {
+  fromPhoenixSerializer,
+  type ClientCodec,
+  type ClientMessage,
+  type ServerMessage,
+  type PhoenixClientMessage,
+  type PhoenixClientSerializer,
+} from "../codec.js";
 export type { TestFn, SuiteAssertions, SuiteImplementation } from "../test-fn.js";

@@ -6,7 +6,9 @@ const enc = new TextEncoder();
 /** A binary frame from a list of byte values and ASCII strings. */
 function bytes(...parts: (number | string)[]): Frame {
   const out: number[] = [];
-  for (const p of parts) if (typeof p === "number") out.push(p); else out.push(...enc.encode(p));
+  for (const p of parts)
+    if (typeof p === "number") out.push(p);
+    else out.push(...enc.encode(p));
   return { opcode: "binary", data: Uint8Array.from(out) };
 }
 

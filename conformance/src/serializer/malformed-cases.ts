@@ -13,13 +13,44 @@ const EMPTY: readonly Frame[] = [text(""), { opcode: "binary", data: new Uint8Ar
 /** Garbage a serializer may refuse or, if its format allows, read as a well-formed message; never anything else. */
 const GARBAGE: ReadonlyArray<readonly [string, readonly Frame[]]> = [
   ["random bytes", Array.from({ length: 24 }, (_, i) => ({ opcode: "binary" as const, data: seededBytes(i + 1, 1 + ((i * 7) % 64)) }))],
-  ["truncated binary headers", [binary(0), binary(0, 1), binary(0, 5, 5, 5, 5), binary(0, 255, 255, 255, 255, 1, 2), binary(1, 0, 0, 0, 0), binary(2), binary(0, 1, 1, 1, 1, 0xff, 0xfe, 0xfd, 0xfc), binary(0x92, 0xc0), binary(0xdc, 0xff, 0xff)]],
-  ["invalid JSON text", [text("not json"), text("["), text("{"), text('{"topic":'), text("nul"), text("\u0000"), text("\ud800"), text("[1,2,3"), text("\uFEFF[]")]],
-  ["wrong JSON shapes", [
-    text("{}"), text("[]"), text("[1,2,3]"), text("null"), text("42"), text('"str"'), text("true"),
-    text("[null,null,1,2,{}]"), text('[null,null,"t","e"]'), text('[null,null,"t","e",{},6]'), text('[{},[],"t","e",{}]'),
-    text('{"topic":"a","event":5}'), text('{"topic":1,"event":"e","payload":{}}'), text('{"event":"e"}'), text('{"topic":"t","event":"e","ref":{}}'),
-  ]],
+  [
+    "truncated binary headers",
+    [
+      binary(0),
+      binary(0, 1),
+      binary(0, 5, 5, 5, 5),
+      binary(0, 255, 255, 255, 255, 1, 2),
+      binary(1, 0, 0, 0, 0),
+      binary(2),
+      binary(0, 1, 1, 1, 1, 0xff, 0xfe, 0xfd, 0xfc),
+      binary(0x92, 0xc0),
+      binary(0xdc, 0xff, 0xff),
+    ],
+  ],
+  [
+    "invalid JSON text",
+    [text("not json"), text("["), text("{"), text('{"topic":'), text("nul"), text("\u0000"), text("\ud800"), text("[1,2,3"), text("\uFEFF[]")],
+  ],
+  [
+    "wrong JSON shapes",
+    [
+      text("{}"),
+      text("[]"),
+      text("[1,2,3]"),
+      text("null"),
+      text("42"),
+      text('"str"'),
+      text("true"),
+      text("[null,null,1,2,{}]"),
+      text('[null,null,"t","e"]'),
+      text('[null,null,"t","e",{},6]'),
+      text('[{},[],"t","e",{}]'),
+      text('{"topic":"a","event":5}'),
+      text('{"topic":1,"event":"e","payload":{}}'),
+      text('{"event":"e"}'),
+      text('{"topic":"t","event":"e","ref":{}}'),
+    ],
+  ],
   ["deeply nested JSON", [text(`${"[".repeat(100_000)}${"]".repeat(100_000)}`), text(`${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`)]],
 ];
 
@@ -79,7 +110,12 @@ export function malformedCases(test: TestFn, title: string, options: SerializerS
     });
   }
   const own = options.malformed ?? [];
-  register(test, `${title} › malformed: the serializer's own malformed frames throw SerializerError`, (t) => {
-    t.deepEqual(mustRefuse(own), []);
-  }, own.length === 0 ? "no malformed frames given" : undefined);
+  register(
+    test,
+    `${title} › malformed: the serializer's own malformed frames throw SerializerError`,
+    (t) => {
+      t.deepEqual(mustRefuse(own), []);
+    },
+    own.length === 0 ? "no malformed frames given" : undefined,
+  );
 }

@@ -15,23 +15,55 @@ export function serverToClientCases(test: TestFn, title: string, options: Serial
       t.deepEqual(comparable(decoded), comparable(expected), "the client decoded something else");
     });
   };
-  const reply = (joinRef: string | null, ref: string | null, status: string, response: unknown): Outbound =>
-    ({ kind: "reply", joinRef, ref, topic: "room:lobby", status, response });
+  const reply = (joinRef: string | null, ref: string | null, status: string, response: unknown): Outbound => ({
+    kind: "reply",
+    joinRef,
+    ref,
+    topic: "room:lobby",
+    status,
+    response,
+  });
 
-  check("push", { joinRef: "4", ref: null, topic: "room:lobby", event: "new_msg", payload: { body: "hi", n: [1, 2] } },
-    { joinRef: jr("4"), ref: null, topic: "room:lobby", event: "new_msg", payload: { body: "hi", n: [1, 2] } });
-  check("push with unicode", { joinRef: "4", ref: null, topic: "room:café☕", event: "ünï", payload: { body: "👋 世界" } },
-    { joinRef: jr("4"), ref: null, topic: "room:café☕", event: "ünï", payload: { body: "👋 世界" } });
-  check("phx_error carries ref = join_ref", { joinRef: "4", ref: "4", topic: "room:lobby", event: "phx_error", payload: { reason: "channel_crash" } },
-    { joinRef: jr("4"), ref: "4", topic: "room:lobby", event: "phx_error", payload: { reason: "channel_crash" } });
-  check("phx_close carries ref = join_ref", { joinRef: "4", ref: "4", topic: "room:lobby", event: "phx_close", payload: {} },
-    { joinRef: jr("4"), ref: "4", topic: "room:lobby", event: "phx_close", payload: {} });
-  for (const [status, response] of [["ok", { joined: "room:lobby" }], ["error", { reason: "unauthorized" }], ["custom_status", { nested: { list: [1, "two", null] } }]] as const) {
-    check(`reply ${status}`, reply("4", "9", status, response),
-      { joinRef: jr("4"), ref: "9", topic: "room:lobby", event: "phx_reply", payload: { status, response } });
+  check(
+    "push",
+    { joinRef: "4", ref: null, topic: "room:lobby", event: "new_msg", payload: { body: "hi", n: [1, 2] } },
+    { joinRef: jr("4"), ref: null, topic: "room:lobby", event: "new_msg", payload: { body: "hi", n: [1, 2] } },
+  );
+  check(
+    "push with unicode",
+    { joinRef: "4", ref: null, topic: "room:café☕", event: "ünï", payload: { body: "👋 世界" } },
+    { joinRef: jr("4"), ref: null, topic: "room:café☕", event: "ünï", payload: { body: "👋 世界" } },
+  );
+  check(
+    "phx_error carries ref = join_ref",
+    { joinRef: "4", ref: "4", topic: "room:lobby", event: "phx_error", payload: { reason: "channel_crash" } },
+    { joinRef: jr("4"), ref: "4", topic: "room:lobby", event: "phx_error", payload: { reason: "channel_crash" } },
+  );
+  check(
+    "phx_close carries ref = join_ref",
+    { joinRef: "4", ref: "4", topic: "room:lobby", event: "phx_close", payload: {} },
+    { joinRef: jr("4"), ref: "4", topic: "room:lobby", event: "phx_close", payload: {} },
+  );
+  for (const [status, response] of [
+    ["ok", { joined: "room:lobby" }],
+    ["error", { reason: "unauthorized" }],
+    ["custom_status", { nested: { list: [1, "two", null] } }],
+  ] as const) {
+    check(`reply ${status}`, reply("4", "9", status, response), {
+      joinRef: jr("4"),
+      ref: "9",
+      topic: "room:lobby",
+      event: "phx_reply",
+      payload: { status, response },
+    });
   }
-  check("reply with join_ref null (unmatched topic)", reply(null, "2", "error", { reason: "unmatched topic" }),
-    { joinRef: null, ref: "2", topic: "room:lobby", event: "phx_reply", payload: { status: "error", response: { reason: "unmatched topic" } } });
+  check("reply with join_ref null (unmatched topic)", reply(null, "2", "error", { reason: "unmatched topic" }), {
+    joinRef: null,
+    ref: "2",
+    topic: "room:lobby",
+    event: "phx_reply",
+    payload: { status: "error", response: { reason: "unmatched topic" } },
+  });
 
   register(test, `${title} › server->client: broadcast via fastlane`, (t) => {
     const broadcast: Broadcast = deepFreeze({ topic: "room:lobby", event: "new_msg", payload: { body: "hi", nested: { a: [1] } } });

@@ -56,6 +56,15 @@ export async function eventually(check: () => boolean, timeoutMs = 2000): Promis
 export function within<T, U>(promise: Promise<T>, ms: number, timedOut: U): Promise<T | U> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => resolve(timedOut), ms);
-    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }

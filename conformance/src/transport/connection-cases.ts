@@ -12,7 +12,11 @@ export const connectionCases: readonly TransportCase[] = [
       const bystander = await client({ user_id: "carol" });
       const jb = await bystander.join("room:d");
       await target.join("room:d");
-      const res = await fetch(`${fixture.url}/fixture/disconnect`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "user_socket:bob" }) });
+      const res = await fetch(`${fixture.url}/fixture/disconnect`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: "user_socket:bob" }),
+      });
       t.is(res.status, 200, "the control endpoint answers 200");
       const closed = await within(target.connection.closed, 2000, null);
       t.true(closed !== null, "the connection was not closed");
@@ -25,7 +29,11 @@ export const connectionCases: readonly TransportCase[] = [
     async run({ t, fixture, client }) {
       const c = await client();
       await c.join("room:ctl");
-      const res = await fetch(`${fixture.url}/fixture/broadcast`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ topic: "room:ctl", event: "news", payload: { n: 1 } }) });
+      const res = await fetch(`${fixture.url}/fixture/broadcast`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ topic: "room:ctl", event: "news", payload: { n: 1 } }),
+      });
       t.is(res.status, 200, "the control endpoint answers 200");
       await c.expect({ topic: "room:ctl", event: "news", joinRef: null, ref: null, payload: { n: 1 } }, "the broadcast");
     },

@@ -52,7 +52,8 @@ export const eventCases: readonly TransportCase[] = [
       const got = await a.collect(2);
       const broadcast = { topic: "room:bc", event: "new_msg", joinRef: null, ref: null, payload: PAYLOAD };
       const reply = { topic: "room:bc", event: "phx_reply", joinRef: a.jr(ja), ref, payload: { status: "ok", response: {} } };
-      const byEvent = (list: readonly object[]) => list.map(comparable).sort((x, y) => String((x as { event: string }).event).localeCompare(String((y as { event: string }).event)));
+      const byEvent = (list: readonly object[]) =>
+        list.map(comparable).sort((x, y) => String((x as { event: string }).event).localeCompare(String((y as { event: string }).event)));
       const sorted = byEvent(got);
       const want = byEvent([broadcast, reply]);
       t.deepEqual(sorted, want, "the sender gets the broadcast and its reply");
@@ -121,7 +122,12 @@ export const eventCases: readonly TransportCase[] = [
   },
   {
     name: "binary payload echoes back as binary",
-    skip: (o, e) => (!o.capabilities.binary ? "transport declares binary: false" : e.binaryPayloads !== true ? `serializer ${e.serializer.name} has no binary payloads` : undefined),
+    skip: (o, e) =>
+      !o.capabilities.binary
+        ? "transport declares binary: false"
+        : e.binaryPayloads !== true
+          ? `serializer ${e.serializer.name} has no binary payloads`
+          : undefined,
     async run({ t, client }) {
       const c = await client();
       const joinRef = await c.join("room:bin");
@@ -129,7 +135,10 @@ export const eventCases: readonly TransportCase[] = [
         const ref = c.push("room:bin", "echo", bytes, joinRef);
         const m = await c.next();
         t.true((m.payload as { response?: unknown } | null)?.response instanceof Uint8Array, "the reply's response is binary");
-        t.deepEqual(comparable(m), comparable({ joinRef: c.jr(joinRef), ref, topic: "room:bin", event: "phx_reply", payload: { status: "ok", response: bytes } }));
+        t.deepEqual(
+          comparable(m),
+          comparable({ joinRef: c.jr(joinRef), ref, topic: "room:bin", event: "phx_reply", payload: { status: "ok", response: bytes } }),
+        );
       }
     },
   },

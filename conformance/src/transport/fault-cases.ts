@@ -21,7 +21,11 @@ const GARBAGE = text("\u0000 this is not a message {[");
 /** Garbage that still opens like a V2 frame, so it can travel in a LongPoll ndjson batch. */
 const BATCH_GARBAGE = text("[\u0000 this is not a message {[");
 
-interface Bystander { readonly c: SuiteClient; readonly joinRef: string; readonly topic: string }
+interface Bystander {
+  readonly c: SuiteClient;
+  readonly joinRef: string;
+  readonly topic: string;
+}
 
 /** A client joined to `topic` before the fault happens. */
 async function bystander(env: CaseEnv, topic: string, params?: Record<string, string>): Promise<Bystander> {
@@ -42,7 +46,10 @@ async function expectClosed(env: CaseEnv, connection: ClientConnection, codes: r
   const closed = await within(connection.closed, env.scaled(3000), null);
   env.t.true(closed !== null, `${what}: the connection was not closed`);
   if (!env.closeCodes || closed === null) return;
-  env.t.true(closed.code !== undefined && codes.includes(closed.code), `${what}: close code ${String(closed.code)} (${closed.reason}), want ${codes.join(" or ")}`);
+  env.t.true(
+    closed.code !== undefined && codes.includes(closed.code),
+    `${what}: close code ${String(closed.code)} (${closed.reason}), want ${codes.join(" or ")}`,
+  );
   if (reason !== undefined) env.t.is(closed.reason, reason, `${what}: close reason`);
 }
 
@@ -74,7 +81,12 @@ const MALFORMED: readonly Malformed[] = [
     frame: { opcode: "binary", data: Uint8Array.of(0, 1, 2, 3, 255) },
     // 1007 is what the core sends for every serializer error; 1003 (unsupported data) fits a binary frame too.
     codes: [1007, 1003],
-    skip: (o, e) => (!o.capabilities.binary ? "transport declares binary: false" : e.binaryPayloads === true ? `serializer ${e.serializer.name} reads binary frames` : undefined),
+    skip: (o, e) =>
+      !o.capabilities.binary
+        ? "transport declares binary: false"
+        : e.binaryPayloads === true
+          ? `serializer ${e.serializer.name} reads binary frames`
+          : undefined,
   },
 ];
 
@@ -105,9 +117,12 @@ export const faultCases: readonly TransportCase[] = [
   {
     name: `fault: idle timeout (${IDLE_MS} ms) closes a silent client with 1001, not an active one`,
     isolated: true,
-    skip: (o) => (o.faults?.idleTimeout === undefined
-      ? "no faults.idleTimeout given"
-      : o.capabilities.delivery === "poll" && !pauses(o) ? "poll transport: a silent client also stops polling, and the driver declares no pauseReading" : undefined),
+    skip: (o) =>
+      o.faults?.idleTimeout === undefined
+        ? "no faults.idleTimeout given"
+        : o.capabilities.delivery === "poll" && !pauses(o)
+          ? "poll transport: a silent client also stops polling, and the driver declares no pauseReading"
+          : undefined,
     transport: (o) => o.faults!.idleTimeout!(IDLE_MS),
     async run(env) {
       const { t, fixture } = env;
@@ -120,7 +135,9 @@ export const faultCases: readonly TransportCase[] = [
           await by.c.echo(by.topic, by.joinRef, { alive: true }, "the active client is answered");
           await sleep(IDLE_MS / 4);
         }
-      })().catch((error: unknown) => { keptAlive = error; });
+      })().catch((error: unknown) => {
+        keptAlive = error;
+      });
       const outcome = await env.connect();
       if (!outcome.ok) throw new Error(`connecting failed with status ${outcome.status}`);
       const silent = outcome.connection;
@@ -151,11 +168,18 @@ export const faultCases: readonly TransportCase[] = [
       const by = await bystander(env, "room:dc", { user_id: "erin" });
       const target = await env.client({ user_id: "dave" });
       await target.join("room:dc");
-      const res = await fetch(`${fixture.url}/fixture/disconnect`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "user_socket:dave" }) });
+      const res = await fetch(`${fixture.url}/fixture/disconnect`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: "user_socket:dave" }),
+      });
       t.is(res.status, 200, "the control endpoint answers 200");
       // A zombie (open, but served no more) never reaches `closed`.
       await expectClosed(env, target.connection, [1001], "disconnect");
-      t.true(await eventually(() => fixture.endpoint.pubsub.subscriberCount("user_socket:dave") === 0, env.scaled(2000)), "the server still holds the disconnected socket id");
+      t.true(
+        await eventually(() => fixture.endpoint.pubsub.subscriberCount("user_socket:dave") === 0, env.scaled(2000)),
+        "the server still holds the disconnected socket id",
+      );
       const again = await env.client({ user_id: "dave" });
       const joinRef = await again.join("room:dc");
       await again.echo("room:dc", joinRef, { back: true }, "the reconnected client is served");
@@ -180,7 +204,11 @@ export const faultCases: readonly TransportCase[] = [
         b.push("room:busy", "broadcast_from", { i }, jb);
       }
       for (let i = 0; i < 50; i++) fixture.endpoint.broadcast("room:busy", "tick", { i, pad: PAD.slice(0, 1024) });
-      const closing = within(fixture.endpoint.close().then(() => true), env.scaled(10_000), false);
+      const closing = within(
+        fixture.endpoint.close().then(() => true),
+        env.scaled(10_000),
+        false,
+      );
       for (let i = 0; i < 20; i++) fixture.endpoint.broadcast("room:busy", "tick", { i, late: true });
       t.true(await closing, "endpoint.close() did not finish");
       await expectClosed(env, a.connection, [1012], "endpoint close (sender)");
@@ -236,7 +264,8 @@ export const faultCases: readonly TransportCase[] = [
   {
     name: "fault: several messages in one read are all answered, in order",
     isolated: true,
-    skip: (o, e) => (batches(o, e) ? undefined : `the driver declares no sendBatch${o.driver.supports?.sendBatch === undefined ? "" : ` for vsn ${e.codec.vsn}`}`),
+    skip: (o, e) =>
+      batches(o, e) ? undefined : `the driver declares no sendBatch${o.driver.supports?.sendBatch === undefined ? "" : ` for vsn ${e.codec.vsn}`}`,
     async run(env) {
       const { t } = env;
       const c = await env.client();

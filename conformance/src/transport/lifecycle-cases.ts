@@ -9,7 +9,10 @@ export const lifecycleCases: readonly TransportCase[] = [
       const crashing = await c.join("room:crash");
       const other = await c.join("room:other");
       c.push("room:crash", "crash", {}, crashing);
-      await c.expect({ topic: "room:crash", event: "phx_error", joinRef: crashing, ref: crashing, payload: { reason: "channel_crash" } }, "phx_error with ref = join_ref");
+      await c.expect(
+        { topic: "room:crash", event: "phx_error", joinRef: crashing, ref: crashing, payload: { reason: "channel_crash" } },
+        "phx_error with ref = join_ref",
+      );
       await c.echo("room:other", other, { alive: true }, "another channel still answers");
       const ref = c.push("room:crash", "echo", {}, crashing);
       await c.expectReply("room:crash", ref, null, "error", { reason: "unmatched topic" }, "the crashed channel is gone");

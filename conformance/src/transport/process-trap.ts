@@ -25,13 +25,16 @@ export interface ProcessTrap {
   release(): void;
 }
 
-interface OpenTrap { readonly errors: string[]; closing: boolean }
+interface OpenTrap {
+  readonly errors: string[];
+  closing: boolean;
+}
 
 const open = new Set<OpenTrap>();
 let saved: Map<string, Listener[]> | undefined;
 
 function describe(event: string, error: unknown): string {
-  const text = error instanceof Error ? error.stack ?? `${error.name}: ${error.message}` : String(error);
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return `${event}: ${text}`;
 }
 
@@ -63,7 +66,9 @@ export function trapProcessFaults(): ProcessTrap {
   let released = false;
   return {
     errors: trap.errors,
-    closing() { trap.closing = true; },
+    closing() {
+      trap.closing = true;
+    },
     release() {
       if (released) return;
       released = true;

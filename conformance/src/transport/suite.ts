@@ -68,16 +68,25 @@ async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry
     });
     const url = fixture.url;
     const timeoutMs = scaled(options.receiveTimeoutMs ?? 2000);
-    const connect: CaseEnv["connect"] = (params = {}, headers) => options.driver.connect({
-      url,
-      path: `/socket/${options.name}`,
-      params: { vsn: entry.codec.vsn, ...params },
-      ...(headers === undefined ? {} : { headers }),
-    });
+    const connect: CaseEnv["connect"] = (params = {}, headers) =>
+      options.driver.connect({
+        url,
+        path: `/socket/${options.name}`,
+        params: { vsn: entry.codec.vsn, ...params },
+        ...(headers === undefined ? {} : { headers }),
+      });
     const env: CaseEnv = {
-      t, fixture, options, entry, connect, timeoutMs, scaled,
+      t,
+      fixture,
+      options,
+      entry,
+      connect,
+      timeoutMs,
+      scaled,
       closeCodes: options.capabilities.closeCodes !== false,
-      teardown: (fn) => { teardowns.push(fn); },
+      teardown: (fn) => {
+        teardowns.push(fn);
+      },
       async client(params) {
         const outcome = await connect(params);
         if (!outcome.ok) throw new Error(`connecting failed with status ${outcome.status}`);
@@ -93,7 +102,14 @@ async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry
     // a transport that throws on a close code shows it. The endpoint closes first,
     // while its clients are still attached (a SockJS session whose client already
     // left would hold the close for its disconnect delay).
-    const closing = fixture === undefined ? Promise.resolve<unknown>(true) : within(fixture.close().then(() => true), scaled(10_000), false).catch((error: unknown) => error);
+    const closing =
+      fixture === undefined
+        ? Promise.resolve<unknown>(true)
+        : within(
+            fixture.close().then(() => true),
+            scaled(10_000),
+            false,
+          ).catch((error: unknown) => error);
     // The close is started and its first ticks ran (where a close code is sent):
     // the next case may start while the endpoint waits for its clients. The trap
     // stays open, so a fault seen meanwhile fails this case too.
@@ -101,7 +117,8 @@ async function runCase(t: SuiteAssertions, options: TransportSuiteOptions, entry
     trap.closing();
     leave();
     const closed = await closing;
-    if (closed !== true && failure === undefined) failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
+    if (closed !== true && failure === undefined)
+      failure = new Error(closed === false ? "the fixture (endpoint.close()) did not finish closing" : `closing the fixture failed: ${String(closed)}`);
     for (const fn of teardowns.reverse()) await within(Promise.resolve().then(fn), scaled(5000), undefined).catch(() => undefined);
     // Errors thrown by callbacks the close scheduled (a timer, the next tick).
     await new Promise((resolve) => setTimeout(resolve, 10));

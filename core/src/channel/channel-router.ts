@@ -54,4 +54,7 @@ export class ChannelRouter<T> {
   }
 }
 
-interface Entry<T> { readonly route: Route<T>; readonly order: number }
+interface Entry<T> {
+  readonly route: Route<T>;
+  readonly order: number;
+}

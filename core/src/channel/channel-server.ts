@@ -54,7 +54,11 @@ export class ChannelServer implements Subscriber, ChannelOps {
   /** Pushes made while joining; sent right after the join reply. */
   private early: Outbound[] | null = null;
 
-  constructor(private readonly conn: ChannelHost, definition: ChannelDefinition, join: Message) {
+  constructor(
+    private readonly conn: ChannelHost,
+    definition: ChannelDefinition,
+    join: Message,
+  ) {
     this.topic = join.topic;
     this.joinRef = join.joinRef;
     this.channel = instantiateChannel(definition);
@@ -82,7 +86,12 @@ export class ChannelServer implements Subscriber, ChannelOps {
       return this.joinCrashed(cause);
     }
     if (isThenable(result)) {
-      return new Promise((resolve) => result.then((v) => resolve(this.joinOutcome(v)), (e) => resolve(this.joinCrashed(e))));
+      return new Promise((resolve) =>
+        result.then(
+          (v) => resolve(this.joinOutcome(v)),
+          (e) => resolve(this.joinCrashed(e)),
+        ),
+      );
     }
     return this.joinOutcome(result);
   }
@@ -144,8 +153,9 @@ export class ChannelServer implements Subscriber, ChannelOps {
   // internals
 
   private joinOutcome(result: unknown): JoinVerdict {
-    return readJoinResult(result)
-      ?? this.joinCrashed(new FawkesError("ERR_BAD_RESULT", `join returned ${describeResult(result)}; expected ok(...) or error(...)`));
+    return (
+      readJoinResult(result) ?? this.joinCrashed(new FawkesError("ERR_BAD_RESULT", `join returned ${describeResult(result)}; expected ok(...) or error(...)`))
+    );
   }
 
   private joinCrashed(cause: unknown): JoinVerdict {
@@ -156,7 +166,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   /** Send now, or hold until the join reply went out. Encoding errors crash the channel. */
   private emit(message: Outbound): void {
-    if (this.state === "joining") { (this.early ??= []).push(message); return; }
+    if (this.state === "joining") {
+      (this.early ??= []).push(message);
+      return;
+    }
     if (this.state === "closed") return;
     try {
       this.conn.sendOutbound(message);
@@ -169,7 +182,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
     if (this.state === "closed") return;
     if (this.busy || this.state === "joining") {
       const mailbox = (this.mailbox ??= []);
-      if (mailbox.length >= this.conn.maxQueuedMessages) { this.conn.flooded(); return; }
+      if (mailbox.length >= this.conn.maxQueuedMessages) {
+        this.conn.flooded();
+        return;
+      }
       mailbox.push(task);
       return;
     }
@@ -180,7 +196,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
     let result: unknown;
     try {
       result = this.invoke(task);
-      if (!isThenable(result)) { this.settle(task, result); return; }
+      if (!isThenable(result)) {
+        this.settle(task, result);
+        return;
+      }
     } catch (cause) {
       this.crash(cause);
       return;
@@ -189,10 +208,18 @@ export class ChannelServer implements Subscriber, ChannelOps {
     result.then(
       (value) => {
         this.busy = false;
-        try { this.settle(task, value); } catch (cause) { this.crash(cause); return; }
+        try {
+          this.settle(task, value);
+        } catch (cause) {
+          this.crash(cause);
+          return;
+        }
         this.drain();
       },
-      (cause) => { this.busy = false; this.crash(cause); },
+      (cause) => {
+        this.busy = false;
+        this.crash(cause);
+      },
     );
   }
 
@@ -210,7 +237,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
         socket.ref = task.message.ref;
         return channel.handleIn?.(task.message.event, task.message.payload, socket);
       case "out":
-        if (channel.handleOut === undefined) { socket.push(task.event, task.payload); return undefined; }
+        if (channel.handleOut === undefined) {
+          socket.push(task.event, task.payload);
+          return undefined;
+        }
         return channel.handleOut(task.event, task.payload, socket);
       case "info":
         if (channel.handleInfo === undefined) {
@@ -231,7 +261,10 @@ export class ChannelServer implements Subscriber, ChannelOps {
     }
     const verdict = readCallbackResult(result, task.kind === "in");
     if (verdict === undefined) {
-      throw new FawkesError("ERR_BAD_RESULT", `${task.kind === "in" ? "handleIn" : task.kind === "out" ? "handleOut" : "handleInfo"} returned ${describeResult(result)}`);
+      throw new FawkesError(
+        "ERR_BAD_RESULT",
+        `${task.kind === "in" ? "handleIn" : task.kind === "out" ? "handleOut" : "handleInfo"} returned ${describeResult(result)}`,
+      );
     }
     const ref = task.kind === "in" ? task.message.ref : null;
     if (verdict.kind === "reply") this.replyLater(ref, verdict.status, verdict.response);
@@ -257,7 +290,11 @@ export class ChannelServer implements Subscriber, ChannelOps {
     if (wasJoined) {
       try {
         const done = this.channel.terminate?.(reason, this.socket);
-        if (isThenable(done)) done.then(() => undefined, (cause) => this.conn.log.error("channel terminate failed", { topic: this.topic, cause }));
+        if (isThenable(done))
+          done.then(
+            () => undefined,
+            (cause) => this.conn.log.error("channel terminate failed", { topic: this.topic, cause }),
+          );
       } catch (cause) {
         this.conn.log.error("channel terminate failed", { topic: this.topic, cause });
       }

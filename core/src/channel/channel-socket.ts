@@ -16,7 +16,10 @@ export interface ChannelOps {
  * Replying after the channel has closed does nothing.
  */
 export class SocketRef {
-  constructor(private readonly ops: ChannelOps, readonly ref: string | null) {}
+  constructor(
+    private readonly ops: ChannelOps,
+    readonly ref: string | null,
+  ) {}
   reply(status: string, response: unknown = {}): void {
     this.ops.replyLater(this.ref, status, response);
   }
@@ -42,18 +45,35 @@ export class ChannelSocket {
   ref: string | null = null;
   private own: Assigns | null = null;
 
-  constructor(parent: Socket, topic: string, joinRef: string | null, private readonly ops: ChannelOps) {
+  constructor(
+    parent: Socket,
+    topic: string,
+    joinRef: string | null,
+    private readonly ops: ChannelOps,
+  ) {
     this.parent = parent;
     this.topic = topic;
     this.joinRef = joinRef;
   }
 
-  get id(): string | null { return this.parent.id; }
-  get assigns(): Assigns { return this.own ?? this.parent.assigns; }
-  get transportName(): string { return this.parent.transportName; }
-  get transport(): Transport { return this.parent.transport; }
-  get serializer(): Serializer { return this.parent.serializer; }
-  get endpoint(): SocketEndpoint { return this.parent.endpoint; }
+  get id(): string | null {
+    return this.parent.id;
+  }
+  get assigns(): Assigns {
+    return this.own ?? this.parent.assigns;
+  }
+  get transportName(): string {
+    return this.parent.transportName;
+  }
+  get transport(): Transport {
+    return this.parent.transport;
+  }
+  get serializer(): Serializer {
+    return this.parent.serializer;
+  }
+  get endpoint(): SocketEndpoint {
+    return this.parent.endpoint;
+  }
 
   /** Adds a key/value pair (or every pair of an object) to this channel's assigns; returns this. */
   assign(key: string, value: unknown): this;

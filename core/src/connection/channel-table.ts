@@ -21,7 +21,10 @@ export class ChannelTable {
 
   set(topic: string, server: ChannelServer): void {
     if (this.solo === null || topic === this.soloTopic) {
-      if (this.more?.has(topic)) { this.more.set(topic, server); return; }
+      if (this.more?.has(topic)) {
+        this.more.set(topic, server);
+        return;
+      }
       this.soloTopic = topic;
       this.solo = server;
       return;
@@ -30,7 +33,11 @@ export class ChannelTable {
   }
 
   delete(topic: string): void {
-    if (topic === this.soloTopic) { this.soloTopic = null; this.solo = null; return; }
+    if (topic === this.soloTopic) {
+      this.soloTopic = null;
+      this.solo = null;
+      return;
+    }
     this.more?.delete(topic);
   }
 

@@ -58,14 +58,24 @@ export class Connection implements ConnectionPort, ChannelHost {
     const rate = policy.messageRate;
     this.messageLimiter = rate === false ? undefined : new RateLimiter(rate);
     if (socket.id !== null) {
-      this.idSubscriber = { deliver: (broadcast) => { if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect"); } };
+      this.idSubscriber = {
+        deliver: (broadcast) => {
+          if (broadcast.event === "disconnect") this.close(CloseCode.GoingAway, "disconnect");
+        },
+      };
       runtime.pubsub.subscribe(socket.id, this.idSubscriber);
     }
   }
 
-  get log(): Logger { return this.runtime.log; }
-  get maxQueuedMessages(): number { return this.policy.maxQueuedMessages; }
-  get channelCount(): number { return this.channels.size; }
+  get log(): Logger {
+    return this.runtime.log;
+  }
+  get maxQueuedMessages(): number {
+    return this.policy.maxQueuedMessages;
+  }
+  get channelCount(): number {
+    return this.channels.size;
+  }
 
   // ConnectionPort
 
@@ -81,9 +91,15 @@ export class Connection implements ConnectionPort, ChannelHost {
       return;
     }
     const rate = this.rateCheck(message);
-    if (rate !== "ok") { this.rateLimited(message, rate); return; }
+    if (rate !== "ok") {
+      this.rateLimited(message, rate);
+      return;
+    }
     if (this.pending !== null) {
-      if (this.pending.length >= this.policy.maxQueuedMessages) { this.flooded(); return; }
+      if (this.pending.length >= this.policy.maxQueuedMessages) {
+        this.flooded();
+        return;
+      }
       this.pending.push(message);
       return;
     }
@@ -141,7 +157,11 @@ export class Connection implements ConnectionPort, ChannelHost {
   /** Over a rate limit: an error reply, or (kept going) a close with 1008 `ERR_RATE_LIMITED`. */
   private rateLimited(message: Message, decision: RateDecision): void {
     if (decision === "exceeded") {
-      this.log.warn("closing a connection that kept going over its rate limit", { code: "ERR_RATE_LIMITED", transport: this.socket.transportName, event: message.event });
+      this.log.warn("closing a connection that kept going over its rate limit", {
+        code: "ERR_RATE_LIMITED",
+        transport: this.socket.transportName,
+        event: message.event,
+      });
       this.close(CloseCode.PolicyViolation, "ERR_RATE_LIMITED");
       return;
     }
@@ -243,7 +263,10 @@ export class Connection implements ConnectionPort, ChannelHost {
    * `server` is null when no channel ran (unmatched topic, too many channels).
    */
   private answerJoin(
-    message: Message, server: ChannelServer | null, verdict: JoinVerdict, replaced: ChannelServer | undefined,
+    message: Message,
+    server: ChannelServer | null,
+    verdict: JoinVerdict,
+    replaced: ChannelServer | undefined,
     errorJoinRef: string | null = message.joinRef,
   ): void {
     if (!this.open) {

@@ -54,9 +54,7 @@ export interface ClientDriverSupports {
 }
 
 /** The outcome of a connection attempt: open, or refused with an HTTP status. */
-export type ClientConnectOutcome =
-  | { ok: true; connection: ClientConnection }
-  | { ok: false; status: number };
+export type ClientConnectOutcome = { ok: true; connection: ClientConnection } | { ok: false; status: number };
 
 /** What a connection attempt is given. */
 export interface ClientConnectOptions {
@@ -113,8 +111,14 @@ export class FrameInbox {
     if (this.endedWith !== undefined) return Promise.reject(new Error(this.endedWith));
     return new Promise<Frame>((resolve, reject) => {
       const waiter = {
-        resolve: (frame: Frame) => { clearTimeout(timer); resolve(frame); },
-        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+        resolve: (frame: Frame) => {
+          clearTimeout(timer);
+          resolve(frame);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
         const i = this.waiters.indexOf(waiter);

@@ -14,8 +14,12 @@ export interface Logger {
 export const consoleLogger: Logger = {
   debug() {},
   info() {},
-  warn(message, fields) { console.warn(`[fawkes] ${message}`, fields ?? ""); },
-  error(message, fields) { console.error(`[fawkes] ${message}`, fields ?? ""); },
+  warn(message, fields) {
+    console.warn(`[fawkes] ${message}`, fields ?? "");
+  },
+  error(message, fields) {
+    console.error(`[fawkes] ${message}`, fields ?? "");
+  },
 };
 
 /** A logger that drops everything (for tests and benchmarks). */

@@ -55,7 +55,7 @@ export function toPhoenixClientMessage(value: object): PhoenixClientMessage {
  * `binaryType` is not `"arraybuffer"`) and `ERR_MALFORMED_FRAME` for anything else.
  */
 export function binaryFrameBytes(raw: ArrayBuffer | ArrayBufferView | string): Uint8Array {
-  if (typeof raw === "string") throw new CodecError("ERR_TEXT_FRAME", "expected a binary frame; is the socket's binaryType \"arraybuffer\"?");
+  if (typeof raw === "string") throw new CodecError("ERR_TEXT_FRAME", 'expected a binary frame; is the socket\'s binaryType "arraybuffer"?');
   if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
   if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   throw new CodecError("ERR_MALFORMED_FRAME", "expected an ArrayBuffer");

@@ -19,9 +19,7 @@
  */
 
 /** One WebSocket-style frame. Text frames carry strings; binary frames carry bytes. */
-export type Frame =
-  | { readonly opcode: "text"; readonly data: string }
-  | { readonly opcode: "binary"; readonly data: Uint8Array };
+export type Frame = { readonly opcode: "text"; readonly data: string } | { readonly opcode: "binary"; readonly data: Uint8Array };
 
 /**
  * A message between client and channel. `payload` is a JSON-compatible value, or a

@@ -18,5 +18,12 @@
  * }
  * ```
  */
-export { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type ClientDriverSupports } from "./client-driver.js";
+export {
+  FrameInbox,
+  type ClientConnection,
+  type ClientConnectOutcome,
+  type ClientConnectOptions,
+  type ClientDriver,
+  type ClientDriverSupports,
+} from "./client-driver.js";
 export type { Frame } from "./serializer.js";

@@ -13,7 +13,12 @@ import type { IncomingHttpHeaders } from "node:http";
  */
 export type CheckOrigin = boolean | readonly string[] | ((origin: URL, headers: IncomingHttpHeaders) => boolean);
 
-interface AllowedOrigin { scheme: string | null; host: string; wildcard: boolean; port: string | null }
+interface AllowedOrigin {
+  scheme: string | null;
+  host: string;
+  wildcard: boolean;
+  port: string | null;
+}
 
 /** Compiles a {@link CheckOrigin} rule into a checker; throws for a malformed list entry. */
 export function originChecker(rule: CheckOrigin): (headers: IncomingHttpHeaders) => boolean {
@@ -30,7 +35,10 @@ export function originChecker(rule: CheckOrigin): (headers: IncomingHttpHeaders)
       const origin = parseOrigin(headers.origin);
       if (origin === undefined) return true;
       if (origin === null) return false;
-      const host = (headers.host ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+      const host = (headers.host ?? "")
+        .replace(/:\d+$/, "")
+        .replace(/^\[|\]$/g, "")
+        .toLowerCase();
       return origin.hostname.replace(/^\[|\]$/g, "") === host;
     };
   }

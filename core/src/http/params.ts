@@ -43,15 +43,21 @@ function assignPath(target: Params | ParamValue[], parts: string[], value: strin
     const last = i === parts.length - 1;
     const nextIsList = !last && parts[i + 1] === "";
     if (Array.isArray(node)) {
-      if (last) { node.push(value); return; }
+      if (last) {
+        node.push(value);
+        return;
+      }
       const child: ParamValue = nextIsList ? [] : (Object.create(null) as Params);
       node.push(child);
       node = child as Params | ParamValue[];
       continue;
     }
-    if (last) { node[part] = value; return; }
+    if (last) {
+      node[part] = value;
+      return;
+    }
     let child = node[part];
-    if (nextIsList ? !Array.isArray(child) : (typeof child !== "object" || Array.isArray(child))) {
+    if (nextIsList ? !Array.isArray(child) : typeof child !== "object" || Array.isArray(child)) {
       child = nextIsList ? [] : (Object.create(null) as Params);
       node[part] = child;
     }

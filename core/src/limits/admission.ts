@@ -42,7 +42,10 @@ export class Admission {
   private deciding = 0;
   private drainDeadline: number | undefined;
 
-  constructor(options: AdmissionOptions, private readonly open: () => number) {
+  constructor(
+    options: AdmissionOptions,
+    private readonly open: () => number,
+  ) {
     const max = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (!Number.isInteger(max) || max < 1) throw new FawkesError("ERR_BAD_OPTION", `maxConnections must be a positive integer, got ${String(max)}`);
     this.maxConnections = max;

@@ -33,10 +33,12 @@ export function resolveDrain(options: DrainOptions): DrainPlan {
     intervalMs: options.intervalMs ?? DEFAULT_DRAIN.intervalMs,
     maxMs: options.maxMs ?? DEFAULT_DRAIN.maxMs,
   };
-  if (!Number.isInteger(plan.batchSize) || plan.batchSize < 1) throw new FawkesError("ERR_BAD_OPTION", `drain batchSize must be a positive integer, got ${String(plan.batchSize)}`);
+  if (!Number.isInteger(plan.batchSize) || plan.batchSize < 1)
+    throw new FawkesError("ERR_BAD_OPTION", `drain batchSize must be a positive integer, got ${String(plan.batchSize)}`);
   for (const name of ["intervalMs", "maxMs"] as const) {
     const v = plan[name];
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new FawkesError("ERR_BAD_OPTION", `drain ${name} must be a number of at least 0, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+      throw new FawkesError("ERR_BAD_OPTION", `drain ${name} must be a number of at least 0, got ${String(v)}`);
   }
   return plan;
 }
@@ -46,12 +48,20 @@ export function resolveDrain(options: DrainOptions): DrainPlan {
  * at a random moment of its batch's interval; at `plan.maxMs` (or when
  * `signal` aborts) the rest at once. Resolves once `open()` is empty.
  */
-export async function drainInBatches<T>(open: () => readonly T[], close: (item: T) => void, plan: DrainPlan, signal: AbortSignal, random: () => number = Math.random): Promise<void> {
+export async function drainInBatches<T>(
+  open: () => readonly T[],
+  close: (item: T) => void,
+  plan: DrainPlan,
+  signal: AbortSignal,
+  random: () => number = Math.random,
+): Promise<void> {
   const started = Date.now();
   const deadline = started + plan.maxMs;
   const closing = new Set<T>();
   while (!signal.aborted && Date.now() < deadline) {
-    const batch = open().filter((c) => !closing.has(c)).slice(0, plan.batchSize);
+    const batch = open()
+      .filter((c) => !closing.has(c))
+      .slice(0, plan.batchSize);
     if (batch.length === 0) break;
     const batchStart = Date.now();
     const schedule = batch.map((c) => ({ c, at: batchStart + random() * plan.intervalMs })).sort((x, y) => x.at - y.at);
@@ -73,7 +83,11 @@ export async function drainInBatches<T>(open: () => readonly T[], close: (item: 
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const done = (): void => { clearTimeout(timer); signal.removeEventListener("abort", done); resolve(); };
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });

@@ -30,7 +30,10 @@ export class RateLimiter {
   private debt = 0;
   private last: number;
 
-  constructor(private readonly limit: RateLimit, private readonly now: () => number = monotonicMs) {
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = monotonicMs,
+  ) {
     this.tokens = limit.burst;
     this.last = now();
   }

@@ -33,7 +33,10 @@ export class PubSub {
   /** Checks broadcasts that no local subscriber would encode. */
   private validator: Serializer | undefined;
 
-  constructor(private readonly log: Logger, private readonly adapter?: PubSubAdapter) {
+  constructor(
+    private readonly log: Logger,
+    private readonly adapter?: PubSubAdapter,
+  ) {
     this.bus = new RelayBus(log, (b) => this.adapter?.publish(b));
     this.relay = this.bus;
   }
@@ -107,12 +110,20 @@ export class PubSub {
 
   /** A broadcast from another node: a reserved topic to the relay (and nowhere else), the rest to subscribers. */
   private arrived(broadcast: Broadcast): void {
-    if (isReservedTopic(broadcast.topic)) { this.bus.arrived(broadcast); return; }
+    if (isReservedTopic(broadcast.topic)) {
+      this.bus.arrived(broadcast);
+      return;
+    }
     const lane = new FastlaneCache(broadcast);
     try {
       for (const s of this.topics.get(broadcast.topic)?.serializers ?? []) encode(lane, s);
     } catch (cause) {
-      this.log.error("dropped a broadcast from another node that cannot be encoded here", { code: "ERR_UNENCODABLE", topic: broadcast.topic, event: broadcast.event, cause });
+      this.log.error("dropped a broadcast from another node that cannot be encoded here", {
+        code: "ERR_UNENCODABLE",
+        topic: broadcast.topic,
+        event: broadcast.event,
+        cause,
+      });
       return;
     }
     this.dispatch(lane, undefined);
@@ -138,6 +149,10 @@ function encode(lane: FastlaneCache, serializer: Serializer): void {
     lane.frameFor(serializer);
   } catch (cause) {
     const { topic, event } = lane.broadcast;
-    throw new FawkesError("ERR_UNENCODABLE", `broadcast ${JSON.stringify(event)} on ${JSON.stringify(topic)} cannot be encoded by serializer ${serializer.name}`, { cause });
+    throw new FawkesError(
+      "ERR_UNENCODABLE",
+      `broadcast ${JSON.stringify(event)} on ${JSON.stringify(topic)} cannot be encoded by serializer ${serializer.name}`,
+      { cause },
+    );
   }
 }

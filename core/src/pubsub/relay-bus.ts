@@ -18,7 +18,10 @@ import { RESERVED_TOPIC_PREFIX, isReservedTopic } from "./reserved-topics.js";
 export class RelayBus implements NodeRelay {
   private readonly handlers = new Map<string, Set<RelayHandler>>();
 
-  constructor(private readonly log: Logger, private readonly toOtherNodes: (broadcast: Broadcast) => void) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly toOtherNodes: (broadcast: Broadcast) => void,
+  ) {}
 
   subscribe(channel: string, handler: RelayHandler): () => void {
     assertRelayChannel(channel);

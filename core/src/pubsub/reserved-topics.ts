@@ -20,6 +20,9 @@ export function isReservedTopic(topic: string): boolean {
 /** Throws `ERR_RESERVED_TOPIC` when `topic` is reserved. */
 export function assertUserTopic(topic: string): void {
   if (typeof topic === "string" && isReservedTopic(topic)) {
-    throw new FawkesError("ERR_RESERVED_TOPIC", `topic ${JSON.stringify(topic.slice(0, 100))} is reserved: "${RESERVED_TOPIC_PREFIX}" topics carry the framework's node-to-node traffic`);
+    throw new FawkesError(
+      "ERR_RESERVED_TOPIC",
+      `topic ${JSON.stringify(topic.slice(0, 100))} is reserved: "${RESERVED_TOPIC_PREFIX}" topics carry the framework's node-to-node traffic`,
+    );
   }
 }

@@ -35,7 +35,10 @@ export class TopicSubscribers {
     const s = subscriber.serializer;
     if (s === undefined) return;
     const n = this.counts.get(s) ?? 0;
-    if (n <= 1) { this.counts.delete(s); this.cached = undefined; } else this.counts.set(s, n - 1);
+    if (n <= 1) {
+      this.counts.delete(s);
+      this.cached = undefined;
+    } else this.counts.set(s, n - 1);
   }
 
   /** The subscribers; the live set (delivery is synchronous and never subscribes). */

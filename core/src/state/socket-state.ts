@@ -43,8 +43,12 @@ export class Socket {
   readonly endpoint: SocketEndpoint;
 
   constructor(init: {
-    transportName: string; transport: Transport; serializer: Serializer;
-    endpoint: SocketEndpoint; assigns?: Assigns; id?: string | null;
+    transportName: string;
+    transport: Transport;
+    serializer: Serializer;
+    endpoint: SocketEndpoint;
+    assigns?: Assigns;
+    id?: string | null;
   }) {
     this.transportName = init.transportName;
     this.transport = init.transport;

@@ -87,7 +87,11 @@ export function resolveBackpressure(options: BackpressureOptions, defaults: { re
   const soft = options.maxBufferedBytes ?? defaults.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const hard = options.hardMaxBufferedBytes ?? soft * 4;
   const grace = options.slowConsumerGraceMs ?? DEFAULT_SLOW_CONSUMER_GRACE_MS;
-  for (const [name, value] of [["maxBufferedBytes", soft], ["hardMaxBufferedBytes", hard], ["slowConsumerGraceMs", grace]] as const) {
+  for (const [name, value] of [
+    ["maxBufferedBytes", soft],
+    ["hardMaxBufferedBytes", hard],
+    ["slowConsumerGraceMs", grace],
+  ] as const) {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
       throw new FawkesError("ERR_BAD_OPTION", `${name} must be a positive number, got ${String(value)}`);
     }
@@ -119,10 +123,16 @@ export class SlowConsumerWatch {
     const queued = this.queued();
     if (queued <= this.limits.maxBufferedBytes) {
       // It caught up: a later excess gets a whole grace period of its own.
-      if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+      if (this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
       return;
     }
-    if (queued > this.limits.hardMaxBufferedBytes) { this.fire(); return; }
+    if (queued > this.limits.hardMaxBufferedBytes) {
+      this.fire();
+      return;
+    }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -142,7 +152,11 @@ export class SlowConsumerWatch {
   private fire(): void {
     this.stop();
     process.nextTick(() => {
-      try { this.cutOff(); } catch { /* documented: cutOff must not throw; the connection is being dropped anyway */ }
+      try {
+        this.cutOff();
+      } catch {
+        /* documented: cutOff must not throw; the connection is being dropped anyway */
+      }
     });
   }
 }

@@ -33,7 +33,10 @@ export async function startChat(port: number, hostname?: string): Promise<{ serv
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const file = path === "/" ? indexHtml : path === "/phoenix.mjs" ? phoenixBundle : undefined;
-    if (file === undefined) { res.writeHead(404, { "content-type": "text/plain" }).end("not found\n"); return; }
+    if (file === undefined) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
     readFile(file).then(
       (body) => res.writeHead(200, { "content-type": file.endsWith(".mjs") ? "text/javascript" : "text/html; charset=utf-8" }).end(body),
       () => res.writeHead(500).end(),

@@ -9,14 +9,19 @@ const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 // In CI the browser must be there (.ci/run installs it); elsewhere the test may skip, saying why.
 const browserTest = available || process.env.CI ? test : test.skip;
-const title = available || process.env.CI
-  ? "browser (Chromium): a WebSocket user and a LongPoll user chat on the demo page"
-  : `browser (Chromium): chat demo [skipped: ${CHROMIUM} not installed on this developer machine]`;
+const title =
+  available || process.env.CI
+    ? "browser (Chromium): a WebSocket user and a LongPoll user chat on the demo page"
+    : `browser (Chromium): chat demo [skipped: ${CHROMIUM} not installed on this developer machine]`;
 
 browserTest(title, async (t) => {
   const { endpoint, server, port } = await startChat(0, "127.0.0.1");
   let browser: Browser | undefined;
-  t.teardown(async () => { await browser?.close(); await endpoint.close(); server.close(); });
+  t.teardown(async () => {
+    await browser?.close();
+    await endpoint.close();
+    server.close();
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],

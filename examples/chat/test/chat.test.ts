@@ -5,7 +5,10 @@ import { startChat } from "@fawkes/example-chat/app";
 
 test("the chat page, the client bundle, and a chat between two official clients", async (t) => {
   const { endpoint, server, port } = await startChat(0, "127.0.0.1");
-  t.teardown(async () => { await endpoint.close(); server.close(); });
+  t.teardown(async () => {
+    await endpoint.close();
+    server.close();
+  });
   const base = `http://127.0.0.1:${port}`;
   const page = await fetch(`${base}/`);
   t.is(page.status, 200);

@@ -18,6 +18,13 @@
 export { tcpTransport } from "./tcp-transport.js";
 export { TCP_DEFAULTS, type TcpTransportOptions } from "./options.js";
 export {
-  encodeFrame, encodeClose, decodeLine, decodeHandshake, decodeAnswer, WireCloseCode,
-  type Handshake, type HandshakeAnswer, type WireLine,
+  encodeFrame,
+  encodeClose,
+  decodeLine,
+  decodeHandshake,
+  decodeAnswer,
+  WireCloseCode,
+  type Handshake,
+  type HandshakeAnswer,
+  type WireLine,
 } from "./wire-format.js";

@@ -1,7 +1,17 @@
 import type { Socket } from "node:net";
 import {
-  CloseCode, SlowConsumerWatch, connectRequestFrom, guarded, parseParams, truncateCloseReason,
-  type ConnectDecision, type ConnectRequest, type ConnectionPort, type ConnectionSink, type Frame, type TransportHost,
+  CloseCode,
+  SlowConsumerWatch,
+  connectRequestFrom,
+  guarded,
+  parseParams,
+  truncateCloseReason,
+  type ConnectDecision,
+  type ConnectRequest,
+  type ConnectionPort,
+  type ConnectionSink,
+  type Frame,
+  type TransportHost,
 } from "@fawkes/core";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
 import type { ResolvedTcpOptions } from "./options.js";
@@ -46,22 +56,42 @@ export class TcpConnection implements ConnectionSink {
   private readonly watch: SlowConsumerWatch;
   private reported = false;
 
-  constructor(private readonly socket: Socket, private readonly context: ConnectionContext) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly context: ConnectionContext,
+  ) {
     this.lines = new LineSplitter(context.options.maxLineBytes);
-    this.watch = new SlowConsumerWatch(context.options.backpressure, () => socket.writableLength, () => this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER"));
+    this.watch = new SlowConsumerWatch(
+      context.options.backpressure,
+      () => socket.writableLength,
+      () => this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER"),
+    );
     socket.setNoDelay(true);
     const log = context.host.log;
     // Every listener is guarded: whatever a bug throws in one ends this socket, never the process.
-    const cut = (): void => { socket.destroy(); };
-    socket.on("data", guarded(log, "tcp data", (chunk: Buffer) => {
-      this.lastInbound = Date.now();
-      if (this.state === "closing" || this.state === "closed") return; // nothing more is read once closing
-      this.lines.push(chunk);
-      this.read();
-    }, cut));
+    const cut = (): void => {
+      socket.destroy();
+    };
+    socket.on(
+      "data",
+      guarded(
+        log,
+        "tcp data",
+        (chunk: Buffer) => {
+          this.lastInbound = Date.now();
+          if (this.state === "closing" || this.state === "closed") return; // nothing more is read once closing
+          this.lines.push(chunk);
+          this.read();
+        },
+        cut,
+      ),
+    );
     // A reset is reported by "close"; an unhandled "error" would crash the process.
     socket.on("error", () => {});
-    socket.on("close", guarded(log, "tcp close", () => this.closed()));
+    socket.on(
+      "close",
+      guarded(log, "tcp close", () => this.closed()),
+    );
     this.armIdle(context.options.timeout);
   }
 
@@ -109,12 +139,12 @@ export class TcpConnection implements ConnectionSink {
 
   private frameLine(bytes: Buffer): void {
     const line = decodeLine(bytes);
-    if (line.kind === "frame") this.port!.receive(line.frame); // in order: one line at a time
+    if (line.kind === "frame")
+      this.port!.receive(line.frame); // in order: one line at a time
     else if (line.kind === "invalid") {
       this.context.host.log.debug("closing tcp connection after a malformed line", { transport: this.context.host.name, problem: line.problem });
       this.closeFromServer(line.code, line.problem);
-    }
-    else {
+    } else {
       // The client closed: end our half too, no echo; report its code.
       this.ending = { code: line.code, reason: line.reason };
       this.socket.end();
@@ -189,12 +219,15 @@ export class TcpConnection implements ConnectionSink {
   private armIdle(timeout: number): void {
     if (timeout === Infinity) return;
     const left = Math.max(1, this.lastInbound + timeout - Date.now());
-    this.idleTimer = setTimeout(guarded(this.context.host.log, "tcp idle timer", () => {
-      if (this.state === "closing" || this.state === "closed") return;
-      if (Date.now() - this.lastInbound < timeout) return this.armIdle(timeout);
-      if (this.state === "open") this.closeFromServer(CloseCode.GoingAway, "idle timeout");
-      else this.socket.destroy(); // never finished its handshake
-    }), left).unref();
+    this.idleTimer = setTimeout(
+      guarded(this.context.host.log, "tcp idle timer", () => {
+        if (this.state === "closing" || this.state === "closed") return;
+        if (Date.now() - this.lastInbound < timeout) return this.armIdle(timeout);
+        if (this.state === "open") this.closeFromServer(CloseCode.GoingAway, "idle timeout");
+        else this.socket.destroy(); // never finished its handshake
+      }),
+      left,
+    ).unref();
   }
 
   /** Our half is ended: keep reading (and dropping) until the peer's end, or cut it after a grace. */

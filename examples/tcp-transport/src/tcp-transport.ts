@@ -61,7 +61,12 @@ class TcpTransportInstance implements TransportInstance {
     };
     this.server = createServer((socket: Socket) => {
       socket.on("error", () => {}); // until the connection installs its own listeners
-      guarded(host.log, "tcp accept", () => this.connections.add(new TcpConnection(socket, this.context)), () => socket.destroy())();
+      guarded(
+        host.log,
+        "tcp accept",
+        () => this.connections.add(new TcpConnection(socket, this.context)),
+        () => socket.destroy(),
+      )();
     });
     this.listening = new Promise((resolve) => {
       this.server.on("error", (cause) => {
@@ -97,6 +102,6 @@ class TcpTransportInstance implements TransportInstance {
     const deadline = Date.now() + CLOSE_GRACE_MS;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const connection of this.connections) connection.destroy();
-    if (await this.listening !== undefined) await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if ((await this.listening) !== undefined) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -35,10 +35,17 @@ export const tcpClientDriver: ClientDriver = {
   supports: { sendBatch: true, pauseReading: true },
   async connect({ url, path, params, authToken, headers }) {
     const res = await fetch(new URL(path, url));
-    const body = await res.json() as { port?: unknown };
+    const body = (await res.json()) as { port?: unknown };
     if (res.status !== 200 || typeof body.port !== "number") throw new Error(`no tcp listener behind ${url}${path} (status ${res.status})`);
     const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-    return connectTcp({ host, port: body.port, path, params, ...(authToken === undefined ? {} : { authToken }), ...(headers === undefined ? {} : { headers }) });
+    return connectTcp({
+      host,
+      port: body.port,
+      path,
+      params,
+      ...(authToken === undefined ? {} : { authToken }),
+      ...(headers === undefined ? {} : { headers }),
+    });
   },
 };
 
@@ -52,7 +59,10 @@ export function connectTcp(options: TcpConnectOptions): Promise<ClientConnectOut
   const socket = netConnect({ host, port, noDelay: true });
   const lines = new LineSplitter(maxLineBytes);
   return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => { socket.destroy(); reject(error); };
+    const fail = (error: Error): void => {
+      socket.destroy();
+      reject(error);
+    };
     const onData = (chunk: Buffer): void => {
       lines.push(chunk);
       const line = lines.next();
@@ -77,9 +87,15 @@ class TcpClientConnection implements ClientConnection {
   private readonly inbox = new FrameInbox();
   private ending: { code: number; reason: string } | undefined;
 
-  constructor(private readonly socket: Socket, private readonly lines: LineSplitter) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly lines: LineSplitter,
+  ) {
     socket.on("error", () => {}); // reported by "close"
-    socket.on("data", (chunk: Buffer) => { lines.push(chunk); this.read(); });
+    socket.on("data", (chunk: Buffer) => {
+      lines.push(chunk);
+      this.read();
+    });
     this.closed = new Promise((resolve) => {
       socket.on("close", () => {
         const info = this.ending ?? { code: WireCloseCode.Abnormal, reason: "connection lost" };
@@ -125,7 +141,10 @@ class TcpClientConnection implements ClientConnection {
 
   private read(): void {
     for (let line = this.lines.next(); line !== undefined && this.ending === undefined; line = this.lines.next()) {
-      if (line === LINE_TOO_LONG) { this.socket.destroy(); return; }
+      if (line === LINE_TOO_LONG) {
+        this.socket.destroy();
+        return;
+      }
       const read = decodeLine(line);
       if (read.kind === "frame") this.deliver(read.frame);
       else if (read.kind === "close") {

@@ -24,9 +24,7 @@ export interface Handshake {
 }
 
 /** The server's answer to a handshake. After a refusal the server ends the socket. */
-export type HandshakeAnswer =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly status: number; readonly code: string; readonly reason?: string };
+export type HandshakeAnswer = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly code: string; readonly reason?: string };
 
 /** One line after the handshake, read. */
 export type WireLine =

@@ -6,13 +6,16 @@ import { jsonV1, jsonV2 } from "@fawkes/json";
 import { startFixtureServer, type FixtureServer } from "@fawkes/conformance/fixture";
 import { tcpTransport, type TcpTransportOptions } from "@fawkes/example-tcp-transport";
 
-export interface TcpFixture { readonly fixture: FixtureServer; readonly port: number }
+export interface TcpFixture {
+  readonly fixture: FixtureServer;
+  readonly port: number;
+}
 
 /** The fixture app with `tcpTransport` at `/socket/tcp`; closed when the test ends. */
 export async function startTcpFixture(t: ExecutionContext, options: Partial<TcpTransportOptions> = {}): Promise<TcpFixture> {
   const fixture = await startFixtureServer({ transports: { tcp: tcpTransport({ port: 0, ...options }) }, serializers: [jsonV2, jsonV1], logger: silentLogger });
   t.teardown(() => fixture.close());
-  const body = await (await fetch(`${fixture.url}/socket/tcp`)).json() as { port: number };
+  const body = (await (await fetch(`${fixture.url}/socket/tcp`)).json()) as { port: number };
   return { fixture, port: body.port };
 }
 
@@ -24,8 +27,14 @@ export class RawClient {
   private readonly lines: string[] = [];
   private done = false;
 
-  constructor(t: ExecutionContext, port: number, readonly socket: Socket = connect({ host: "127.0.0.1", port })) {
-    t.teardown(() => { socket.destroy(); });
+  constructor(
+    t: ExecutionContext,
+    port: number,
+    readonly socket: Socket = connect({ host: "127.0.0.1", port }),
+  ) {
+    t.teardown(() => {
+      socket.destroy();
+    });
     socket.setEncoding("utf8");
     socket.on("error", () => {});
     socket.on("data", (text: string) => {
@@ -38,11 +47,13 @@ export class RawClient {
         else this.lines.push(line);
       }
     });
-    this.ended = new Promise((resolve) => socket.on("close", () => {
-      this.done = true;
-      for (const waiter of this.waiting.splice(0)) waiter(undefined);
-      resolve();
-    }));
+    this.ended = new Promise((resolve) =>
+      socket.on("close", () => {
+        this.done = true;
+        for (const waiter of this.waiting.splice(0)) waiter(undefined);
+        resolve();
+      }),
+    );
   }
 
   write(text: string): void {
@@ -55,7 +66,10 @@ export class RawClient {
     if (line !== undefined || this.done) return Promise.resolve(line);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 2000);
-      this.waiting.push((l) => { clearTimeout(timer); resolve(l); });
+      this.waiting.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
     });
   }
 }
@@ -64,7 +78,10 @@ export class RawClient {
 export function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => { clearTimeout(timer); resolve(true); });
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
   });
 }
 

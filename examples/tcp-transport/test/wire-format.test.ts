@@ -15,7 +15,7 @@ test("binary frames round-trip through base64", (t) => {
   const data = new Uint8Array(256).map((_, i) => i);
   const read = decodeLine(bytes(encodeFrame({ opcode: "binary", data: data.subarray(3, 200) })));
   t.true(read.kind === "frame" && read.frame.opcode === "binary");
-  if (read.kind === "frame") t.deepEqual([...read.frame.data as Uint8Array], [...data.subarray(3, 200)]);
+  if (read.kind === "frame") t.deepEqual([...(read.frame.data as Uint8Array)], [...data.subarray(3, 200)]);
 });
 
 test("close lines carry code and reason, line breaks flattened", (t) => {
@@ -24,7 +24,10 @@ test("close lines carry code and reason, line breaks flattened", (t) => {
 
 test("malformed lines are read as invalid with a close code, never thrown", (t) => {
   const codes = ["T{not json", "T123", "B@@@", "Cabc", "", "Zzz", "B"].map((line) => decodeLine(Buffer.from(line)));
-  t.deepEqual(codes.map((r) => (r.kind === "invalid" ? r.code : r.kind)), [1002, 1002, 1002, 1002, 1002, 1002, "frame"]);
+  t.deepEqual(
+    codes.map((r) => (r.kind === "invalid" ? r.code : r.kind)),
+    [1002, 1002, 1002, 1002, 1002, 1002, "frame"],
+  );
   const notUtf8 = decodeLine(Buffer.from([0x54, 0x22, 0xff, 0x22]));
   t.true(notUtf8.kind === "invalid" && notUtf8.code === 1007);
 });

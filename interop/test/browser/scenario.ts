@@ -43,21 +43,30 @@ export const BROADCAST_SAMPLE = { body: "from POST /fixture/broadcast", at: 42 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
+  const timeout = new Promise<T>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function receive(push: Push, what: string): Promise<unknown> {
-  return within(new Promise((resolve, reject) => {
-    push.receive("ok", resolve);
-    push.receive("error", (reply: unknown) => reject(new Error(`${what}: error reply ${JSON.stringify(reply)}`)));
-    push.receive("timeout", () => reject(new Error(`${what}: push timeout`)));
-  }), 5000, what);
+  return within(
+    new Promise((resolve, reject) => {
+      push.receive("ok", resolve);
+      push.receive("error", (reply: unknown) => reject(new Error(`${what}: error reply ${JSON.stringify(reply)}`)));
+      push.receive("timeout", () => reject(new Error(`${what}: push timeout`)));
+    }),
+    5000,
+    what,
+  );
 }
 
 function nextEvent(channel: Channel, event: string): Promise<unknown> {
   return new Promise((resolve) => {
-    const ref = channel.on(event, (payload: unknown) => { channel.off(event, ref); resolve(payload); });
+    const ref = channel.on(event, (payload: unknown) => {
+      channel.off(event, ref);
+      resolve(payload);
+    });
   });
 }
 
@@ -67,9 +76,13 @@ function nextEvent(channel: Channel, event: string): Promise<unknown> {
  */
 export async function runScenario(socket: Socket, config: ScenarioConfig): Promise<ScenarioResult> {
   let socketErrors = 0;
-  socket.onError(() => { socketErrors += 1; });
+  socket.onError(() => {
+    socketErrors += 1;
+  });
   try {
-    const opened = new Promise<void>((resolve) => { socket.onOpen(() => resolve()); });
+    const opened = new Promise<void>((resolve) => {
+      socket.onOpen(() => resolve());
+    });
     socket.connect();
     await within(opened, 5000, "socket open");
 
@@ -83,9 +96,10 @@ export async function runScenario(socket: Socket, config: ScenarioConfig): Promi
     let echoBinary: ScenarioResult["echoBinary"];
     if (config.binaryEcho) {
       const reply = await receive(channel.push("echo", new Uint8Array(BINARY_SAMPLE).buffer), "binary echo");
-      echoBinary = reply instanceof ArrayBuffer
-        ? { isArrayBuffer: true, bytes: Array.from(new Uint8Array(reply)) }
-        : { isArrayBuffer: false, bytes: ArrayBuffer.isView(reply) ? Array.from(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength)) : [] };
+      echoBinary =
+        reply instanceof ArrayBuffer
+          ? { isArrayBuffer: true, bytes: Array.from(new Uint8Array(reply)) }
+          : { isArrayBuffer: false, bytes: ArrayBuffer.isView(reply) ? Array.from(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength)) : [] };
     }
 
     let binaryRefusedCode: string | undefined;

@@ -8,7 +8,10 @@ export class ChannelLayout {
   /** Every channel of the layout, in shard order; a node subscribes to all of them. */
   readonly channels: readonly string[];
 
-  constructor(readonly prefix: string, readonly shards: number) {
+  constructor(
+    readonly prefix: string,
+    readonly shards: number,
+  ) {
     this.channels = shards === 1 ? [prefix] : Array.from({ length: shards }, (_, i) => `${prefix}:${i}`);
   }
 

@@ -14,7 +14,11 @@ export class ConnectionWatch {
   private closing = false;
   private starting = true;
 
-  constructor(client: Redis, private readonly role: "subscriber" | "publisher", private readonly log: Logger) {
+  constructor(
+    client: Redis,
+    private readonly role: "subscriber" | "publisher",
+    private readonly log: Logger,
+  ) {
     // Without an "error" listener ioredis prints every failed attempt itself.
     client.on("error", (error: Error) => {
       this.lastError = error;

@@ -115,6 +115,10 @@ function bad(message: string): never {
 const consoleLogger: Logger = {
   debug() {},
   info() {},
-  warn(message, fields) { console.warn(`[fawkes/redis] ${message}`, fields ?? ""); },
-  error(message, fields) { console.error(`[fawkes/redis] ${message}`, fields ?? ""); },
+  warn(message, fields) {
+    console.warn(`[fawkes/redis] ${message}`, fields ?? "");
+  },
+  error(message, fields) {
+    console.error(`[fawkes/redis] ${message}`, fields ?? "");
+  },
 };

@@ -22,7 +22,11 @@ export class PublishQueue {
   private lost = 0;
   private closed = false;
 
-  constructor(private readonly client: Redis, private readonly limit: number, private readonly log: Logger) {
+  constructor(
+    private readonly client: Redis,
+    private readonly limit: number,
+    private readonly log: Logger,
+  ) {
     client.on("ready", () => this.flush());
   }
 

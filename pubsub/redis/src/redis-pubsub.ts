@@ -81,7 +81,11 @@ export class RedisPubSub implements PubSubAdapter {
   publish(broadcast: Broadcast): void {
     const queue = this.queue;
     if (this.state === "closed" || queue === undefined) {
-      if (this.state === "idle") this.options.logger.warn("broadcast before the Redis PubSub adapter started; it stays on this node", { topic: broadcast.topic, event: broadcast.event });
+      if (this.state === "idle")
+        this.options.logger.warn("broadcast before the Redis PubSub adapter started; it stays on this node", {
+          topic: broadcast.topic,
+          event: broadcast.event,
+        });
       return;
     }
     let envelope: Buffer;

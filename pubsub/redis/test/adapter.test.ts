@@ -27,7 +27,10 @@ async function pair(t: { teardown(fn: () => Promise<void>): void }, options: Red
   const run = channelPrefix.slice(-12);
   const a = await node(`a-${run}`, { channelPrefix, ...options });
   const b = await node(`b-${run}`, { channelPrefix, ...options });
-  t.teardown(async () => { await a.adapter.close(); await b.adapter.close(); });
+  t.teardown(async () => {
+    await a.adapter.close();
+    await b.adapter.close();
+  });
   return { a, b, channelPrefix };
 }
 
@@ -52,8 +55,14 @@ redisTest("broadcasts reach the other node in order and never come back to their
   }
   t.true(await until(() => a.got.length === 20 && b.got.length === 20));
   await sleep(50);
-  t.deepEqual(b.got, Array.from({ length: 20 }, (_, i) => ({ topic: "room:1", event: "from_a", payload: { i } })));
-  t.deepEqual(a.got, Array.from({ length: 20 }, (_, i) => ({ topic: "room:2", event: "from_b", payload: { i } })));
+  t.deepEqual(
+    b.got,
+    Array.from({ length: 20 }, (_, i) => ({ topic: "room:1", event: "from_a", payload: { i } })),
+  );
+  t.deepEqual(
+    a.got,
+    Array.from({ length: 20 }, (_, i) => ({ topic: "room:2", event: "from_b", payload: { i } })),
+  );
 });
 
 redisTest("binary payloads cross intact, as plain Uint8Array", async (t) => {
@@ -71,15 +80,24 @@ redisTest("binary payloads cross intact, as plain Uint8Array", async (t) => {
 redisTest("a sharded layout spreads topics over channels and still delivers everything", async (t) => {
   const { a, b, channelPrefix } = await pair(t, { shards: 4 });
   const spy = new Redis(REDIS_URL);
-  t.teardown(() => { spy.disconnect(); });
+  t.teardown(() => {
+    spy.disconnect();
+  });
   const seen = new Set<string>();
   spy.on("messageBuffer", (channel: Buffer) => seen.add(channel.toString()));
   await spy.subscribe(...a.adapter.layout.channels);
   for (let i = 0; i < 40; i++) a.adapter.publish({ topic: `room:${i}`, event: "e", payload: i });
   t.true(await until(() => b.got.length === 40));
-  t.deepEqual(b.got.map((g) => g.payload), Array.from({ length: 40 }, (_, i) => i), "order holds per topic; here one each");
+  t.deepEqual(
+    b.got.map((g) => g.payload),
+    Array.from({ length: 40 }, (_, i) => i),
+    "order holds per topic; here one each",
+  );
   t.true(await until(() => seen.size === 4));
-  t.deepEqual([...seen].sort(), [0, 1, 2, 3].map((i) => `${channelPrefix}:${i}`));
+  t.deepEqual(
+    [...seen].sort(),
+    [0, 1, 2, 3].map((i) => `${channelPrefix}:${i}`),
+  );
 });
 
 redisTest("an unencodable payload is logged, not thrown, and later broadcasts still go", async (t) => {
@@ -95,7 +113,9 @@ redisTest("an unencodable payload is logged, not thrown, and later broadcasts st
 redisTest("foreign messages on the channel are logged and ignored", async (t) => {
   const { a, b, channelPrefix } = await pair(t);
   const other = new Redis(REDIS_URL);
-  t.teardown(() => { other.disconnect(); });
+  t.teardown(() => {
+    other.disconnect();
+  });
   await other.publish(channelPrefix, "hello, not an envelope");
   await other.publish(channelPrefix, Buffer.from([0x42, 0xff, 0xff, 0xff, 0xff]));
   a.adapter.publish({ topic: "t", event: "after", payload: 1 });
@@ -108,12 +128,17 @@ redisTest("foreign messages on the channel are logged and ignored", async (t) =>
 redisTest("a message from a node with the same name is taken for its own and skipped", async (t) => {
   const { b, channelPrefix } = await pair(t);
   const other = new Redis(REDIS_URL);
-  t.teardown(() => { other.disconnect(); });
+  t.teardown(() => {
+    other.disconnect();
+  });
   await other.publish(channelPrefix, encodeEnvelope(b.name, { topic: "t", event: "mine", payload: 1 }));
   await other.publish(channelPrefix, encodeEnvelope("c", { topic: "t", event: "theirs", payload: 2 }));
   t.true(await until(() => b.got.length === 1));
   await sleep(50);
-  t.deepEqual(b.got.map((g) => g.event), ["theirs"]);
+  t.deepEqual(
+    b.got.map((g) => g.event),
+    ["theirs"],
+  );
 });
 
 redisTest("the subscriber connection comes back after Redis drops it, and delivery resumes", async (t) => {
@@ -136,7 +161,10 @@ redisTest("broadcasts published while the publisher is down wait in the queue an
   await a.log.next((l) => l.message.startsWith("lost the Redis publisher connection"));
   for (let i = 0; i < 5; i++) a.adapter.publish({ topic: "t", event: "queued", payload: i });
   t.true(await until(() => b.got.length === 5));
-  t.deepEqual(b.got.map((g) => g.payload), [0, 1, 2, 3, 4]);
+  t.deepEqual(
+    b.got.map((g) => g.payload),
+    [0, 1, 2, 3, 4],
+  );
 });
 
 redisTest("past queueLimit, broadcasts are dropped with a warning, never thrown", async (t) => {
@@ -149,12 +177,18 @@ redisTest("past queueLimit, broadcasts are dropped with a warning, never thrown"
   t.is(back.fields?.dropped, 3);
   t.true(await until(() => b.got.length === 2));
   await sleep(50);
-  t.deepEqual(b.got.map((g) => g.payload), [0, 1]);
+  t.deepEqual(
+    b.got.map((g) => g.payload),
+    [0, 1],
+  );
 });
 
 redisTest("start twice is ERR_PUBSUB_STARTED; close is idempotent and publish after it is a no-op", async (t) => {
   const { a } = await pair(t);
-  await t.throwsAsync(a.adapter.start("again", () => undefined), { code: "ERR_PUBSUB_STARTED" });
+  await t.throwsAsync(
+    a.adapter.start("again", () => undefined),
+    { code: "ERR_PUBSUB_STARTED" },
+  );
   await a.adapter.close();
   await a.adapter.close();
   t.notThrows(() => a.adapter.publish({ topic: "t", event: "late", payload: 1 }));

@@ -24,7 +24,10 @@ redisTest("a broadcast from node A reaches a client on node B, and the sender's 
   await onB.join("room:x");
   const ref = onA.push("room:x", "broadcast", { body: "hi" });
   const atA = await onA.take(2);
-  t.deepEqual(atA.find((m) => m.event === "new_msg"), { joinRef: null, ref: null, topic: "room:x", event: "new_msg", payload: { body: "hi" } });
+  t.deepEqual(
+    atA.find((m) => m.event === "new_msg"),
+    { joinRef: null, ref: null, topic: "room:x", event: "new_msg", payload: { body: "hi" } },
+  );
   t.truthy(atA.find((m) => m.event === "phx_reply" && m.ref === ref));
   t.deepEqual(await onB.receive(), { joinRef: null, ref: null, topic: "room:x", event: "new_msg", payload: { body: "hi" } });
   // No echo from Redis on A, no second copy on B.
@@ -45,7 +48,10 @@ function echoingAdapter(channelPrefix: string): PubSubAdapter {
       await into.start(`${node}-in`, deliver);
     },
     publish: (broadcast) => out.publish(broadcast),
-    async close() { await out.close(); await into.close(); },
+    async close() {
+      await out.close();
+      await into.close();
+    },
   };
 }
 

@@ -52,7 +52,7 @@ test("anything that is not an envelope is ERR_PUBSUB_MALFORMED", (t) => {
     Buffer.from("hello world"),
     Buffer.from([KIND_JSON, 0, 0, 0, 99, 0x5b]),
     Buffer.concat([Buffer.from([KIND_JSON, 0, 0, 0, 4]), Buffer.from("nope")]),
-    Buffer.concat([Buffer.from([KIND_JSON, 0, 0, 0, 7]), Buffer.from('[1,2,3]')]),
+    Buffer.concat([Buffer.from([KIND_JSON, 0, 0, 0, 7]), Buffer.from("[1,2,3]")]),
   ];
   for (const envelope of bad) {
     const error = t.throws<FawkesError>(() => readBroadcast(envelope, readHeader(envelope)));

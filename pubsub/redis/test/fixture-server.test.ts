@@ -14,17 +14,29 @@ async function childNode(t: ExecutionContext, args: string[]): Promise<{ url: st
   const child = spawn(process.execPath, [BIN, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = once(child, "exit") as Promise<[number | null, string | null]>;
-  t.teardown(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening" line: ${stdout} ${stderr}`)), 8000);
     child.stdout.on("data", () => {
       const m = /listening (\d+)/.exec(stdout);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
     });
-    void exited.then(() => { clearTimeout(timer); reject(new Error(`exited: ${stderr}`)); });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited: ${stderr}`));
+    });
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -50,7 +62,13 @@ redisTest("fixture-server --pubsub redis://... --node b in a child process excha
   const res = await fetch(`${b.url}/fixture/broadcast`, { method: "POST", body: JSON.stringify({ topic: "room:proc", event: "from_b", payload: { n: 2 } }) });
   t.is(res.status, 200);
   const atA = await onA.take(3);
-  t.deepEqual(atA.filter((m) => m.event !== "phx_reply").map((m) => [m.event, m.payload]), [["new_msg", { from: "a" }], ["from_b", { n: 2 }]]);
+  t.deepEqual(
+    atA.filter((m) => m.event !== "phx_reply").map((m) => [m.event, m.payload]),
+    [
+      ["new_msg", { from: "a" }],
+      ["from_b", { n: 2 }],
+    ],
+  );
   // A disconnect broadcast from A closes carol's connection in the child.
   await fetch(`${a.url}/fixture/disconnect`, { method: "POST", body: JSON.stringify({ id: "user_socket:carol" }) });
   const closed = await Promise.race([onB.connection.closed, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 2000))]);
@@ -61,9 +79,13 @@ redisTest("fixture-server --pubsub redis://... --node b in a child process excha
 
 test("fixture-server --pubsub with an unreachable Redis exits 2 naming ERR_PUBSUB_UNAVAILABLE", async (t) => {
   const child = spawn(process.execPath, [BIN, "--port", "0", "--pubsub", "redis://127.0.0.1:1/?startTimeoutMs=300"], { stdio: ["ignore", "pipe", "pipe"] });
-  t.teardown(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
   let stderr = "";
-  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const [code] = (await once(child, "exit")) as [number | null];
   t.is(code, 2);
   t.true(stderr.includes("ERR_PUBSUB_UNAVAILABLE"), stderr);

@@ -14,7 +14,12 @@ function poll(base: string, token: string): Promise<HttpAnswer> {
 }
 
 function post(base: string, token: string, lines: readonly unknown[]): Promise<HttpAnswer> {
-  return httpJson("POST", `${base}${PATH}?vsn=2.0.0`, { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token }, lines.map((l) => JSON.stringify(l)).join("\n"));
+  return httpJson(
+    "POST",
+    `${base}${PATH}?vsn=2.0.0`,
+    { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token },
+    lines.map((l) => JSON.stringify(l)).join("\n"),
+  );
 }
 
 async function open(base: string): Promise<string> {
@@ -43,15 +48,21 @@ redisTest("a LongPoll session opened on node A is used through node B: POST and 
   const a = await redisNode(t, "lp-a", prefix, { longpoll: longpoll({ secret: SECRET, window: 1000 }) });
   const b = await redisNode(t, "lp-b", prefix, { longpoll: longpoll({ secret: SECRET, window: 1000 }) });
   const token = await open(a.url);
-  const sent = await post(b.url, token, [["1", "1", "room:lp", "phx_join", {}], ["1", "2", "room:lp", "echo", { via: "b" }]]);
+  const sent = await post(b.url, token, [
+    ["1", "1", "room:lp", "phx_join", {}],
+    ["1", "2", "room:lp", "echo", { via: "b" }],
+  ]);
   t.deepEqual(sent.body, { status: 200 });
   const viaB = await collect(b.url, token, 3);
   // The join reply comes first; the `joined` push and the echo reply may swap.
   t.deepEqual(viaB[0], ["1", "1", "room:lp", "phx_reply", { status: "ok", response: { joined: "room:lp" } }]);
-  t.deepEqual(sortByJson(viaB.slice(1)), sortByJson([
-    ["1", "2", "room:lp", "phx_reply", { status: "ok", response: { via: "b" } }],
-    ["1", null, "room:lp", "joined", { topic: "room:lp" }],
-  ]));
+  t.deepEqual(
+    sortByJson(viaB.slice(1)),
+    sortByJson([
+      ["1", "2", "room:lp", "phx_reply", { status: "ok", response: { via: "b" } }],
+      ["1", null, "room:lp", "joined", { topic: "room:lp" }],
+    ]),
+  );
   // A poll waiting on B is answered as soon as A's session has something: here a
   // broadcast published on B, which crosses Redis to A, then back to B's poll.
   const waiting = poll(b.url, token);
@@ -59,7 +70,10 @@ redisTest("a LongPoll session opened on node A is used through node B: POST and 
   b.endpoint.broadcast("room:lp", "new_msg", { n: 1 });
   const answer = await waiting;
   t.is(answer.body?.status, 200);
-  t.deepEqual((answer.body?.messages as string[]).map((m) => JSON.parse(m) as unknown), [[null, null, "room:lp", "new_msg", { n: 1 }]]);
+  t.deepEqual(
+    (answer.body?.messages as string[]).map((m) => JSON.parse(m) as unknown),
+    [[null, null, "room:lp", "new_msg", { n: 1 }]],
+  );
   // And node A still serves its own session directly.
   t.deepEqual((await post(a.url, token, [["1", "3", "room:lp", "echo", { via: "a" }]])).body, { status: 200 });
   t.deepEqual(await collect(a.url, token, 1), [["1", "3", "room:lp", "phx_reply", { status: "ok", response: { via: "a" } }]]);

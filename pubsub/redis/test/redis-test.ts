@@ -13,7 +13,11 @@ function ping(url: string, timeoutMs = 3000): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    const done = (ok: boolean): void => { socket.destroy(); clearTimeout(timer); resolve(ok); };
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      clearTimeout(timer);
+      resolve(ok);
+    };
     const timer = setTimeout(() => done(false), timeoutMs);
     socket.once("error", () => done(false));
     socket.once("connect", () => socket.write("PING\r\n"));
@@ -47,10 +51,18 @@ export class RecordingLogger implements Logger {
   readonly lines: LogLine[] = [];
   private waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  debug(message: string, fields?: Record<string, unknown>): void { this.add("debug", message, fields); }
-  info(message: string, fields?: Record<string, unknown>): void { this.add("info", message, fields); }
-  warn(message: string, fields?: Record<string, unknown>): void { this.add("warn", message, fields); }
-  error(message: string, fields?: Record<string, unknown>): void { this.add("error", message, fields); }
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.add("debug", message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.add("info", message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.add("warn", message, fields);
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.add("error", message, fields);
+  }
 
   /** Resolves with the first line (already logged or to come) that `match`es; rejects after `timeoutMs`. */
   next(match: (line: LogLine) => boolean, timeoutMs = 3000): Promise<LogLine> {
@@ -58,7 +70,13 @@ export class RecordingLogger implements Logger {
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no such log line in time")), timeoutMs);
-      this.waiters.push({ match, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+      this.waiters.push({
+        match,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
     });
   }
 

@@ -26,5 +26,10 @@ process.on("message", (message: unknown) => {
   const { heapUsed, rss, external } = process.memoryUsage();
   process.send?.({ type: "memory", memory: { heapUsed, rss, external } });
 });
-process.once("SIGTERM", () => { fixture.close().then(() => process.exit(0), () => process.exit(1)); });
+process.once("SIGTERM", () => {
+  fixture.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
 process.stdout.write(`listening ${fixture.port}\n`);

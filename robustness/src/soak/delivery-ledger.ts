@@ -11,7 +11,18 @@
  * connection before its barrier arrived and must reach it before the barrier's reply.
  */
 export class DeliveryLedger {
-  private readonly subscribers = new Map<string, { room: string; label: string; joinedAt: number; leftAt: number | undefined; leaveAnsweredAt: number | undefined; lastReceiptAt: number; received: Set<string> }>();
+  private readonly subscribers = new Map<
+    string,
+    {
+      room: string;
+      label: string;
+      joinedAt: number;
+      leftAt: number | undefined;
+      leaveAnsweredAt: number | undefined;
+      lastReceiptAt: number;
+      received: Set<string>;
+    }
+  >();
   private readonly messages = new Map<string, { room: string; sentAt: number; ackAt: number | undefined }>();
   private readonly latencies: number[] = [];
   private duplicates = 0;
@@ -49,8 +60,14 @@ export class DeliveryLedger {
   received(subscriber: string, id: string, at: number): void {
     const s = this.subscribers.get(subscriber);
     const m = this.messages.get(id);
-    if (s === undefined || m === undefined || m.room !== s.room) { this.strays++; return; }
-    if (s.received.has(id)) { this.duplicates++; return; }
+    if (s === undefined || m === undefined || m.room !== s.room) {
+      this.strays++;
+      return;
+    }
+    if (s.received.has(id)) {
+      this.duplicates++;
+      return;
+    }
     s.received.add(id);
     s.lastReceiptAt = at;
     this.latencies.push(at - m.sentAt);
@@ -61,7 +78,14 @@ export class DeliveryLedger {
     const byRoom = new Map<string, { label: string; joinedAt: number; leftAt: number; answeredAt: number; lastAt: number; received: Set<string> }[]>();
     for (const s of this.subscribers.values()) {
       const list = byRoom.get(s.room) ?? [];
-      list.push({ label: s.label, answeredAt: s.leaveAnsweredAt ?? NaN, lastAt: s.lastReceiptAt, joinedAt: s.joinedAt, leftAt: s.leftAt ?? Infinity, received: s.received });
+      list.push({
+        label: s.label,
+        answeredAt: s.leaveAnsweredAt ?? NaN,
+        lastAt: s.lastReceiptAt,
+        joinedAt: s.joinedAt,
+        leftAt: s.leftAt ?? Infinity,
+        received: s.received,
+      });
       byRoom.set(s.room, list);
     }
     let owed = 0;
@@ -69,13 +93,19 @@ export class DeliveryLedger {
     let unacked = 0;
     const lostExamples: string[] = [];
     for (const [id, m] of this.messages) {
-      if (m.ackAt === undefined) { unacked++; continue; }
+      if (m.ackAt === undefined) {
+        unacked++;
+        continue;
+      }
       for (const s of byRoom.get(m.room) ?? []) {
         if (!(s.joinedAt < m.sentAt && s.leftAt > m.ackAt)) continue;
         owed++;
         if (!s.received.has(id)) {
           lost++;
-          if (lostExamples.length < 5) lostExamples.push(`${id} (sent ${m.sentAt.toFixed(0)}, acked ${m.ackAt.toFixed(0)}) to ${s.label} (joined ${s.joinedAt.toFixed(0)}, left ${s.leftAt.toFixed(0)}, leave answered ${s.answeredAt.toFixed(0)}, last receipt ${s.lastAt.toFixed(0)}) in ${m.room}`);
+          if (lostExamples.length < 5)
+            lostExamples.push(
+              `${id} (sent ${m.sentAt.toFixed(0)}, acked ${m.ackAt.toFixed(0)}) to ${s.label} (joined ${s.joinedAt.toFixed(0)}, left ${s.leftAt.toFixed(0)}, leave answered ${s.answeredAt.toFixed(0)}, last receipt ${s.lastAt.toFixed(0)}) in ${m.room}`,
+            );
         }
       }
     }

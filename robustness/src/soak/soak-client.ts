@@ -27,9 +27,12 @@ export interface VisitReport {
 
 function transportOption(transport: SoakTransport): unknown {
   switch (transport) {
-    case "websocket": return WebSocket;
-    case "longpoll": return LongPoll;
-    default: return sockjsTransport({ transports: [transport.slice("sockjs/".length)] });
+    case "websocket":
+      return WebSocket;
+    case "longpoll":
+      return LongPoll;
+    default:
+      return sockjsTransport({ transports: [transport.slice("sockjs/".length)] });
   }
 }
 
@@ -40,7 +43,13 @@ function transportOption(transport: SoakTransport): unknown {
  */
 function reply(push: Push, onOk: () => void = () => {}): Promise<string> {
   return new Promise((resolve) => {
-    push.receive("ok", () => { onOk(); resolve("ok"); }).receive("error", () => resolve("error")).receive("timeout", () => resolve("timeout"));
+    push
+      .receive("ok", () => {
+        onOk();
+        resolve("ok");
+      })
+      .receive("error", () => resolve("error"))
+      .receive("timeout", () => resolve("timeout"));
   });
 }
 
@@ -85,7 +94,8 @@ export async function runVisit(baseUrl: string, visit: SoakVisit, ledger: Delive
   });
   const done = (outcome: VisitOutcome): VisitReport => ({ outcome, interruption });
   try {
-    if ((await reply(channel.join(), () => ledger.joined(visit.id, visit.room, performance.now(), `${visit.id} over ${visit.transport}`))) !== "ok") return done("join-failed");
+    if ((await reply(channel.join(), () => ledger.joined(visit.id, visit.room, performance.now(), `${visit.id} over ${visit.transport}`))) !== "ok")
+      return done("join-failed");
     for (let i = 0; i < visit.messages; i++) {
       await pause(visit.gapMs);
       if (interrupted) return done("interrupted");
@@ -106,7 +116,10 @@ export async function runVisit(baseUrl: string, visit: SoakVisit, ledger: Delive
     closing = true;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 5000);
-      socket.disconnect(() => { clearTimeout(timer); resolve(); });
+      socket.disconnect(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 }

@@ -58,10 +58,17 @@ export async function runSoak(baseUrl: string, plan: SoakPlan, seed = 1): Promis
     while (running.size < plan.concurrency && performance.now() - started < plan.spawnMs) {
       const transport = SOAK_TRANSPORTS[visits % SOAK_TRANSPORTS.length]!;
       byTransport[transport]++;
-      const visit = { id: `v${visits}`, transport, room: `room:soak-${Math.floor(random() * plan.rooms)}`, messages: between(plan.messagesPerVisit), gapMs: between(plan.gapMs) };
+      const visit = {
+        id: `v${visits}`,
+        transport,
+        room: `room:soak-${Math.floor(random() * plan.rooms)}`,
+        messages: between(plan.messagesPerVisit),
+        gapMs: between(plan.gapMs),
+      };
       visits++;
       const p: Promise<VisitReport> = runVisit(baseUrl, visit, ledger).then((report) => {
-        const key = report.outcome === "ok" ? "ok" : `${report.outcome} ${visit.transport}${report.interruption === undefined ? "" : `: ${report.interruption}`}`;
+        const key =
+          report.outcome === "ok" ? "ok" : `${report.outcome} ${visit.transport}${report.interruption === undefined ? "" : `: ${report.interruption}`}`;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         running.delete(p);
         wake?.();

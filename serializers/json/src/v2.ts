@@ -116,7 +116,10 @@ function binary(kind: number, fields: string[], payload: Uint8Array): Frame {
   out[0] = kind;
   let offset = 1;
   for (const f of encoded) out[offset++] = f.length;
-  for (const f of encoded) { out.set(f, offset); offset += f.length; }
+  for (const f of encoded) {
+    out.set(f, offset);
+    offset += f.length;
+  }
   out.set(payload, offset);
   return { opcode: "binary", data: out };
 }

@@ -15,7 +15,10 @@ export function assertDepth(bytes: Uint8Array, maxDepth: number): void {
   let pos = 0;
   while (remaining.length > 0) {
     const top = remaining.length - 1;
-    if (remaining[top] === 0) { remaining.pop(); continue; }
+    if (remaining[top] === 0) {
+      remaining.pop();
+      continue;
+    }
     remaining[top]!--;
     if (pos >= length) return;
     const b = bytes[pos++]!;
@@ -27,32 +30,93 @@ export function assertDepth(bytes: Uint8Array, maxDepth: number): void {
     else if (b <= 0xbf) skip = b & 0x1f;
     else {
       switch (b) {
-        case 0xc4: case 0xd9: skip = readUint(bytes, pos, 1); pos += 1; break;
-        case 0xc5: case 0xda: skip = readUint(bytes, pos, 2); pos += 2; break;
-        case 0xc6: case 0xdb: skip = readUint(bytes, pos, 4); pos += 4; break;
-        case 0xc7: skip = readUint(bytes, pos, 1) + 1; pos += 1; break;
-        case 0xc8: skip = readUint(bytes, pos, 2) + 1; pos += 2; break;
-        case 0xc9: skip = readUint(bytes, pos, 4) + 1; pos += 4; break;
-        case 0xca: skip = 4; break;
-        case 0xcb: skip = 8; break;
-        case 0xcc: case 0xd0: skip = 1; break;
-        case 0xcd: case 0xd1: skip = 2; break;
-        case 0xce: case 0xd2: skip = 4; break;
-        case 0xcf: case 0xd3: skip = 8; break;
-        case 0xd4: skip = 2; break;
-        case 0xd5: skip = 3; break;
-        case 0xd6: skip = 5; break;
-        case 0xd7: skip = 9; break;
-        case 0xd8: skip = 17; break;
-        case 0xdc: items = readUint(bytes, pos, 2); pos += 2; break;
-        case 0xdd: items = readUint(bytes, pos, 4); pos += 4; break;
-        case 0xde: items = readUint(bytes, pos, 2) * 2; pos += 2; break;
-        case 0xdf: items = readUint(bytes, pos, 4) * 2; pos += 4; break;
-        default: return; // 0xc1: never used; the decoder reports it
+        case 0xc4:
+        case 0xd9:
+          skip = readUint(bytes, pos, 1);
+          pos += 1;
+          break;
+        case 0xc5:
+        case 0xda:
+          skip = readUint(bytes, pos, 2);
+          pos += 2;
+          break;
+        case 0xc6:
+        case 0xdb:
+          skip = readUint(bytes, pos, 4);
+          pos += 4;
+          break;
+        case 0xc7:
+          skip = readUint(bytes, pos, 1) + 1;
+          pos += 1;
+          break;
+        case 0xc8:
+          skip = readUint(bytes, pos, 2) + 1;
+          pos += 2;
+          break;
+        case 0xc9:
+          skip = readUint(bytes, pos, 4) + 1;
+          pos += 4;
+          break;
+        case 0xca:
+          skip = 4;
+          break;
+        case 0xcb:
+          skip = 8;
+          break;
+        case 0xcc:
+        case 0xd0:
+          skip = 1;
+          break;
+        case 0xcd:
+        case 0xd1:
+          skip = 2;
+          break;
+        case 0xce:
+        case 0xd2:
+          skip = 4;
+          break;
+        case 0xcf:
+        case 0xd3:
+          skip = 8;
+          break;
+        case 0xd4:
+          skip = 2;
+          break;
+        case 0xd5:
+          skip = 3;
+          break;
+        case 0xd6:
+          skip = 5;
+          break;
+        case 0xd7:
+          skip = 9;
+          break;
+        case 0xd8:
+          skip = 17;
+          break;
+        case 0xdc:
+          items = readUint(bytes, pos, 2);
+          pos += 2;
+          break;
+        case 0xdd:
+          items = readUint(bytes, pos, 4);
+          pos += 4;
+          break;
+        case 0xde:
+          items = readUint(bytes, pos, 2) * 2;
+          pos += 2;
+          break;
+        case 0xdf:
+          items = readUint(bytes, pos, 4) * 2;
+          pos += 4;
+          break;
+        default:
+          return; // 0xc1: never used; the decoder reports it
       }
     }
     if (items >= 0) {
-      if (remaining.length > maxDepth) throw new CodecError("ERR_TOO_DEEP", `frame nests containers deeper than ${maxDepth} levels (the envelope array counts as one)`);
+      if (remaining.length > maxDepth)
+        throw new CodecError("ERR_TOO_DEEP", `frame nests containers deeper than ${maxDepth} levels (the envelope array counts as one)`);
       remaining.push(items);
     } else {
       pos += skip;

@@ -21,7 +21,9 @@ function serverDecodes(data: Uint8Array): boolean {
 function clientDecodes(data: Uint8Array): boolean {
   try {
     let ok = false;
-    msgpackCodec.decode(data, (m) => { ok = typeof m.topic === "string" && typeof m.event === "string"; });
+    msgpackCodec.decode(data, (m) => {
+      ok = typeof m.topic === "string" && typeof m.event === "string";
+    });
     return ok;
   } catch (e) {
     return e instanceof CodecError && /^ERR_[A-Z_]+$/.test(e.code);
@@ -30,13 +32,26 @@ function clientDecodes(data: Uint8Array): boolean {
 
 // "__proto__" keys are refused by design (see README), so generated payloads avoid them.
 // JSON-normalized (-0 becomes 0, as on any JSON wire), without "__proto__" keys (refused by the library).
-const json = fc.jsonValue({ maxDepth: 4 }).filter((v) => !JSON.stringify(v).includes('"__proto__"')).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const json = fc
+  .jsonValue({ maxDepth: 4 })
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"'))
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 const ref = fc.option(fc.string({ maxLength: 12 }), { nil: null });
-const message = fc.record({ joinRef: ref, ref, topic: fc.string({ maxLength: 20 }), event: fc.string({ maxLength: 12 }), payload: fc.oneof(json, fc.uint8Array({ maxLength: 32 })) });
+const message = fc.record({
+  joinRef: ref,
+  ref,
+  topic: fc.string({ maxLength: 20 }),
+  event: fc.string({ maxLength: 12 }),
+  payload: fc.oneof(json, fc.uint8Array({ maxLength: 32 })),
+});
 const validFrame = message.map((m) => rawEncode([m.joinRef, m.ref, m.topic, m.event, m.payload]));
 
 /** A valid frame with bytes overwritten, inserted, removed or the tail cut. */
-const mutatedFrame = fc.tuple(validFrame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "delete", "cut")), { minLength: 1, maxLength: 4 }))
+const mutatedFrame = fc
+  .tuple(
+    validFrame,
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "delete", "cut")), { minLength: 1, maxLength: 4 }),
+  )
   .map(([frame, edits]) => {
     let bytes = Array.from(frame);
     for (const [at, value, kind] of edits) {
@@ -50,29 +65,43 @@ const mutatedFrame = fc.tuple(validFrame, fc.array(fc.tuple(fc.nat(), fc.integer
   });
 
 test("fuzz: arbitrary bytes decode to a valid message or throw SerializerError (server and client)", (t) => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (data) => serverDecodes(data) && clientDecodes(data)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (data) => serverDecodes(data) && clientDecodes(data)),
+    { numRuns: RUNS },
+  );
   t.pass();
 });
 
 test("fuzz: bytes that start like an envelope (array of 5) decode or throw SerializerError", (t) => {
   const prefixed = fc.uint8Array({ maxLength: 120 }).map((rest) => Uint8Array.from([0x95, ...rest]));
-  fc.assert(fc.property(prefixed, (data) => serverDecodes(data) && clientDecodes(data)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(prefixed, (data) => serverDecodes(data) && clientDecodes(data)),
+    { numRuns: RUNS },
+  );
   t.pass();
 });
 
 test("fuzz: mutated valid frames decode or throw SerializerError", (t) => {
-  fc.assert(fc.property(mutatedFrame, (data) => serverDecodes(data) && clientDecodes(data)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(mutatedFrame, (data) => serverDecodes(data) && clientDecodes(data)),
+    { numRuns: RUNS },
+  );
   t.pass();
 });
 
 test("fuzz: every message a client encodes decodes back to itself on the server", (t) => {
-  fc.assert(fc.property(message, (m) => {
-    let bytes: Uint8Array | undefined;
-    const payload: unknown = m.payload instanceof Uint8Array ? (m.payload as Uint8Array).slice().buffer : m.payload;
-    msgpackCodec.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => { bytes = b; });
-    const frame: Frame = { opcode: "binary", data: bytes! };
-    const decoded = msgpackV2.decode(frame);
-    t.deepEqual(decoded, m);
-    return isPlainData(decoded.payload);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(message, (m) => {
+      let bytes: Uint8Array | undefined;
+      const payload: unknown = m.payload instanceof Uint8Array ? (m.payload as Uint8Array).slice().buffer : m.payload;
+      msgpackCodec.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => {
+        bytes = b;
+      });
+      const frame: Frame = { opcode: "binary", data: bytes! };
+      const decoded = msgpackV2.decode(frame);
+      t.deepEqual(decoded, m);
+      return isPlainData(decoded.payload);
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -8,14 +8,19 @@ function textOnlyTransport(): Transport & { host?: TransportHost } {
   const transport: Transport & { host?: TransportHost } = {
     kind: "text-only",
     capabilities: { binary: false, delivery: "poll", heartbeats: "none" },
-    attach({ host }) { transport.host = host; return { close: async () => {} }; },
+    attach({ host }) {
+      transport.host = host;
+      return { close: async () => {} };
+    },
   };
   return transport;
 }
 
 async function connectWith(vsn: string) {
   const transport = textOnlyTransport();
-  const handler = defineSocket({ serializers: [msgpackV2, jsonV2] }).transport("longpoll", transport).channel("room:*", { join: () => ok() });
+  const handler = defineSocket({ serializers: [msgpackV2, jsonV2] })
+    .transport("longpoll", transport)
+    .channel("room:*", { join: () => ok() });
   const endpoint = new Endpoint({ logger: silentLogger }).socket("/socket", handler);
   await endpoint.listen(0, "127.0.0.1");
   try {

@@ -10,19 +10,27 @@ function bin(bytes: ArrayLike<number>): Frame {
 
 function clientDecode(frame: Frame): PhoenixMessage {
   let out: PhoenixMessage | undefined;
-  msgpackCodec.decode(frame.opcode === "binary" ? frame.data : frame.data, (m) => { out = m; });
+  msgpackCodec.decode(frame.opcode === "binary" ? frame.data : frame.data, (m) => {
+    out = m;
+  });
   if (out === undefined) throw new Error("no callback");
   return out;
 }
 
 function clientEncode(message: object): Frame {
   let out: Uint8Array | undefined;
-  msgpackCodec.encode(message, (bytes) => { out = bytes; });
+  msgpackCodec.encode(message, (bytes) => {
+    out = bytes;
+  });
   return { opcode: "binary", data: out! };
 }
 
 function codeOf(f: () => unknown): string | undefined {
-  try { f(); } catch (e) { return e instanceof SerializerError || e instanceof CodecError ? e.code : `not typed: ${String(e)}`; }
+  try {
+    f();
+  } catch (e) {
+    return e instanceof SerializerError || e instanceof CodecError ? e.code : `not typed: ${String(e)}`;
+  }
   return undefined;
 }
 
@@ -31,8 +39,14 @@ test("declares vsn 2.0.0-msgpack and binary frames", (t) => {
   t.is(MSGPACK_VSN, "2.0.0-msgpack");
   t.true(msgpackV2.binary);
   t.deepEqual(msgpackSerializer({ vsn: ["~> 2.1.0"] }).vsn, ["~> 2.1.0"]);
-  t.is(codeOf(() => msgpackSerializer({ vsn: [] })), "ERR_BAD_OPTION");
-  t.is(codeOf(() => msgpackSerializer({ maxDepth: 0 })), "ERR_BAD_OPTION");
+  t.is(
+    codeOf(() => msgpackSerializer({ vsn: [] })),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => msgpackSerializer({ maxDepth: 0 })),
+    "ERR_BAD_OPTION",
+  );
 });
 
 test("golden: a broadcast is the V2 array in MessagePack", (t) => {
@@ -52,7 +66,13 @@ test("a reply is event phx_reply with payload {status, response}, join_ref and r
 test("client -> server round trip keeps refs, unicode and nesting; undefined object fields are dropped", (t) => {
   const payload = { body: "héllo 👋", n: -1.5, big: 2 ** 40, list: [null, true, [], {}], skip: undefined };
   const decoded = msgpackV2.decode(clientEncode({ join_ref: "3", ref: "4", topic: "room:café", event: "new_msg", payload }));
-  t.deepEqual(decoded, { joinRef: "3", ref: "4", topic: "room:café", event: "new_msg", payload: { body: "héllo 👋", n: -1.5, big: 2 ** 40, list: [null, true, [], {}] } });
+  t.deepEqual(decoded, {
+    joinRef: "3",
+    ref: "4",
+    topic: "room:café",
+    event: "new_msg",
+    payload: { body: "héllo 👋", n: -1.5, big: 2 ** 40, list: [null, true, [], {}] },
+  });
   const heartbeat = msgpackV2.decode(clientEncode({ ref: "5", topic: "phoenix", event: "heartbeat", payload: {} }));
   t.deepEqual(heartbeat, { joinRef: null, ref: "5", topic: "phoenix", event: "heartbeat", payload: {} });
 });
@@ -77,7 +97,7 @@ test("binary: ArrayBuffer from the client arrives as Uint8Array; Uint8Array from
 
 test("decode refuses malformed frames with typed codes", (t) => {
   const cases: [string, Frame, string][] = [
-    ["text frame", { opcode: "text", data: "[null,null,\"t\",\"e\",{}]" }, "ERR_TEXT_FRAME"],
+    ["text frame", { opcode: "text", data: '[null,null,"t","e",{}]' }, "ERR_TEXT_FRAME"],
     ["empty", bin([]), "ERR_MALFORMED_FRAME"],
     ["never-used byte 0xc1", bin([0xc1]), "ERR_MALFORMED_FRAME"],
     ["not an array", bin(rawEncode({ topic: "t" })), "ERR_MALFORMED_FRAME"],
@@ -102,8 +122,16 @@ test("decode refuses malformed frames with typed codes", (t) => {
     ["nesting a million deep", bin([0x95, 0xc0, 0xc0, 0xa1, 0x74, 0xa1, 0x65, ...new Uint8Array(1_000_000).fill(0x91)]), "ERR_TOO_DEEP"],
   ];
   for (const [name, frame, code] of cases) {
-    t.is(codeOf(() => msgpackV2.decode(frame)), code, name);
-    t.is(codeOf(() => clientDecode(frame)), code, `client: ${name}`);
+    t.is(
+      codeOf(() => msgpackV2.decode(frame)),
+      code,
+      name,
+    );
+    t.is(
+      codeOf(() => clientDecode(frame)),
+      code,
+      `client: ${name}`,
+    );
   }
   t.is(({} as { polluted?: number }).polluted, undefined, "no prototype pollution");
   // 64 levels is the default limit, and it is accepted.
@@ -118,22 +146,45 @@ test("a SerializerError from decode carries close code 1007", (t) => {
 
 test("encode refuses values that are not plain data with ERR_UNENCODABLE", (t) => {
   const push = (payload: unknown): Message => ({ joinRef: null, ref: null, topic: "t", event: "e", payload });
-  t.is(codeOf(() => msgpackV2.encode(push({ at: new Date(0) }))), "ERR_UNENCODABLE");
-  t.is(codeOf(() => msgpackV2.encode(push({ buf: new ArrayBuffer(2) }))), "ERR_UNENCODABLE");
-  t.is(codeOf(() => msgpackV2.encode(push({ n: 10n }))), "ERR_UNENCODABLE");
-  t.is(codeOf(() => msgpackV2.fastlane({ topic: "t", event: "e", payload: { f: () => 1 } })), "ERR_UNENCODABLE");
+  t.is(
+    codeOf(() => msgpackV2.encode(push({ at: new Date(0) }))),
+    "ERR_UNENCODABLE",
+  );
+  t.is(
+    codeOf(() => msgpackV2.encode(push({ buf: new ArrayBuffer(2) }))),
+    "ERR_UNENCODABLE",
+  );
+  t.is(
+    codeOf(() => msgpackV2.encode(push({ n: 10n }))),
+    "ERR_UNENCODABLE",
+  );
+  t.is(
+    codeOf(() => msgpackV2.fastlane({ topic: "t", event: "e", payload: { f: () => 1 } })),
+    "ERR_UNENCODABLE",
+  );
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
-  t.is(codeOf(() => msgpackV2.encode(push(cyclic))), "ERR_UNENCODABLE");
-  t.is(codeOf(() => clientEncode({ topic: "t", event: "e", payload: { at: new Date(0) } })), "ERR_UNENCODABLE");
+  t.is(
+    codeOf(() => msgpackV2.encode(push(cyclic))),
+    "ERR_UNENCODABLE",
+  );
+  t.is(
+    codeOf(() => clientEncode({ topic: "t", event: "e", payload: { at: new Date(0) } })),
+    "ERR_UNENCODABLE",
+  );
 });
 
 test("client decode: throws CodecError by default, or reports to onDecodeError and drops the frame", (t) => {
-  t.is(codeOf(() => clientDecode({ opcode: "text", data: "[]" })), "ERR_TEXT_FRAME");
+  t.is(
+    codeOf(() => clientDecode({ opcode: "text", data: "[]" })),
+    "ERR_TEXT_FRAME",
+  );
   const seen: string[] = [];
   const codec = createMsgpackCodec({ onDecodeError: (e) => seen.push(e.code) });
   let called = false;
-  codec.decode(new Uint8Array([0xc1]).buffer, () => { called = true; });
+  codec.decode(new Uint8Array([0xc1]).buffer, () => {
+    called = true;
+  });
   t.false(called);
   t.deepEqual(seen, ["ERR_MALFORMED_FRAME"]);
   t.is(createMsgpackCodec({ vsn: "2.0.0-msgpack+x" }).vsn, "2.0.0-msgpack+x");

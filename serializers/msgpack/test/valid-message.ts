@@ -15,8 +15,11 @@ export function isPlainData(value: unknown, depth = 0): boolean {
 
 /** The contract of `Serializer.decode`'s result. */
 export function isValidMessage(m: Message): boolean {
-  return typeof m.topic === "string" && typeof m.event === "string"
-    && (m.joinRef === null || typeof m.joinRef === "string")
-    && (m.ref === null || typeof m.ref === "string")
-    && isPlainData(m.payload);
+  return (
+    typeof m.topic === "string" &&
+    typeof m.event === "string" &&
+    (m.joinRef === null || typeof m.joinRef === "string") &&
+    (m.ref === null || typeof m.ref === "string") &&
+    isPlainData(m.payload)
+  );
 }

@@ -57,14 +57,16 @@ export function protobufCodec(options: ProtobufCodecOptions = {}): PhoenixCodec 
     vsn: options.vsn ?? PROTOBUF_VSN,
     encode(value, callback) {
       const message = toPhoenixClientMessage(value);
-      callback(codec.encode({
-        joinRef: message.join_ref,
-        ref: message.ref,
-        topic: message.topic,
-        event: message.event,
-        status: null,
-        payload: message.payload,
-      }));
+      callback(
+        codec.encode({
+          joinRef: message.join_ref,
+          ref: message.ref,
+          topic: message.topic,
+          event: message.event,
+          status: null,
+          payload: message.payload,
+        }),
+      );
     },
     decode(raw, callback) {
       let message: PhoenixMessage;

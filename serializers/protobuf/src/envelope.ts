@@ -110,15 +110,42 @@ export class EnvelopeCodec {
     while (r.pos < r.len) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: expectWire(tag, 2); joinRef = r.stringVerify(); break;
-        case 2: expectWire(tag, 2); ref = r.stringVerify(); break;
-        case 3: expectWire(tag, 2); topic = r.stringVerify(); break;
-        case 4: expectWire(tag, 2); event = r.stringVerify(); break;
-        case 5: expectWire(tag, 2); status = r.stringVerify(); break;
-        case 6: expectWire(tag, 2); payload = readValue(r, r.uint32(), 0, this.maxDepth); typed = null; break;
-        case 7: expectWire(tag, 2); payload = readBytes(r); typed = null; break;
-        case 8: expectWire(tag, 2); typed = readBytes(r); break;
-        default: skipUnknown(r, tag);
+        case 1:
+          expectWire(tag, 2);
+          joinRef = r.stringVerify();
+          break;
+        case 2:
+          expectWire(tag, 2);
+          ref = r.stringVerify();
+          break;
+        case 3:
+          expectWire(tag, 2);
+          topic = r.stringVerify();
+          break;
+        case 4:
+          expectWire(tag, 2);
+          event = r.stringVerify();
+          break;
+        case 5:
+          expectWire(tag, 2);
+          status = r.stringVerify();
+          break;
+        case 6:
+          expectWire(tag, 2);
+          payload = readValue(r, r.uint32(), 0, this.maxDepth);
+          typed = null;
+          break;
+        case 7:
+          expectWire(tag, 2);
+          payload = readBytes(r);
+          typed = null;
+          break;
+        case 8:
+          expectWire(tag, 2);
+          typed = readBytes(r);
+          break;
+        default:
+          skipUnknown(r, tag);
       }
     }
     if (topic === "") throw new CodecError("ERR_MALFORMED_FRAME", "topic is missing");

@@ -28,19 +28,33 @@ const VALUE_TAG = (2 << 3) | 2;
  */
 export function writeValue(w: Writer, value: unknown, depth: number, maxDepth: number): void {
   switch (typeof value) {
-    case "string": w.uint32(STRING_TAG).string(wellFormed(value)); return;
+    case "string":
+      w.uint32(STRING_TAG).string(wellFormed(value));
+      return;
     case "number":
       if (Number.isFinite(value)) w.uint32(NUMBER_TAG).double(value);
       else w.uint32(NULL_TAG).uint32(0);
       return;
-    case "boolean": w.uint32(BOOL_TAG).bool(value); return;
-    case "bigint": throw new CodecError("ERR_UNENCODABLE", "a bigint is not JSON-compatible");
-    case "object": break;
-    default: w.uint32(NULL_TAG).uint32(0); return; // undefined, function, symbol
+    case "boolean":
+      w.uint32(BOOL_TAG).bool(value);
+      return;
+    case "bigint":
+      throw new CodecError("ERR_UNENCODABLE", "a bigint is not JSON-compatible");
+    case "object":
+      break;
+    default:
+      w.uint32(NULL_TAG).uint32(0);
+      return; // undefined, function, symbol
   }
-  if (value === null) { w.uint32(NULL_TAG).uint32(0); return; }
+  if (value === null) {
+    w.uint32(NULL_TAG).uint32(0);
+    return;
+  }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") { writeValue(w, toJSON.call(value), depth, maxDepth); return; }
+  if (typeof toJSON === "function") {
+    writeValue(w, toJSON.call(value), depth, maxDepth);
+    return;
+  }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     throw new CodecError("ERR_UNENCODABLE", "binary data travels only as the whole payload, not inside a JSON value");
   }
@@ -77,7 +91,11 @@ export function readValue(r: Reader, length: number, depth: number, maxDepth: nu
   while (r.pos < r.len) {
     const tag = r.uint32();
     switch (tag >>> 3) {
-      case 1: expectWire(tag, 0); r.skip(); result = null; break;
+      case 1:
+        expectWire(tag, 0);
+        r.skip();
+        result = null;
+        break;
       case 2: {
         expectWire(tag, 1);
         const n = r.double();
@@ -85,11 +103,24 @@ export function readValue(r: Reader, length: number, depth: number, maxDepth: nu
         result = n;
         break;
       }
-      case 3: expectWire(tag, 2); result = r.stringVerify(); break;
-      case 4: expectWire(tag, 0); result = r.bool(); break;
-      case 5: expectWire(tag, 2); result = readStruct(r, r.uint32(), nested(depth, maxDepth), maxDepth); break;
-      case 6: expectWire(tag, 2); result = readList(r, r.uint32(), nested(depth, maxDepth), maxDepth); break;
-      default: skipUnknown(r, tag);
+      case 3:
+        expectWire(tag, 2);
+        result = r.stringVerify();
+        break;
+      case 4:
+        expectWire(tag, 0);
+        result = r.bool();
+        break;
+      case 5:
+        expectWire(tag, 2);
+        result = readStruct(r, r.uint32(), nested(depth, maxDepth), maxDepth);
+        break;
+      case 6:
+        expectWire(tag, 2);
+        result = readList(r, r.uint32(), nested(depth, maxDepth), maxDepth);
+        break;
+      default:
+        skipUnknown(r, tag);
     }
   }
   r.len = outer;
@@ -101,7 +132,10 @@ function readStruct(r: Reader, length: number, depth: number, maxDepth: number):
   const object: Record<string, unknown> = {};
   while (r.pos < r.len) {
     const tag = r.uint32();
-    if (tag !== ENTRY_TAG) { skipUnknown(r, tag); continue; }
+    if (tag !== ENTRY_TAG) {
+      skipUnknown(r, tag);
+      continue;
+    }
     const entryOuter = enter(r, r.uint32());
     let key = "";
     let value: unknown = null;

@@ -28,7 +28,14 @@ export function checkTypes(types: ProtobufTypes | undefined): ReadonlyMap<string
   if (types === null || typeof types !== "object") throw new CodecError("ERR_BAD_OPTION", "types must map event names to protobufjs Types");
   for (const [event, type] of Object.entries(types)) {
     const t = type as Partial<Type> | null;
-    if (t === null || typeof t !== "object" || typeof t.encode !== "function" || typeof t.decode !== "function" || typeof t.toObject !== "function" || !Array.isArray(t.fieldsArray)) {
+    if (
+      t === null ||
+      typeof t !== "object" ||
+      typeof t.encode !== "function" ||
+      typeof t.decode !== "function" ||
+      typeof t.toObject !== "function" ||
+      !Array.isArray(t.fieldsArray)
+    ) {
       throw new CodecError("ERR_BAD_OPTION", `types[${JSON.stringify(event)}] is not a protobufjs Type (use root.lookupType(...))`);
     }
     try {
@@ -98,15 +105,31 @@ function elementFits(field: Field, v: unknown, depth: number): boolean {
   if (resolved !== null && "fieldsArray" in resolved) return messageFits(resolved as Type, v, depth + 1);
   if (resolved !== null) return typeof v === "number" && (resolved as Enum).valuesById[v] !== undefined;
   switch (field.type) {
-    case "double": return typeof v === "number" && !Object.is(v, -0);
-    case "float": return typeof v === "number" && !Object.is(v, -0) && Object.is(Math.fround(v), v);
-    case "int32": case "sint32": case "sfixed32": return Number.isInteger(v) && (v as number) >= -INT32 && (v as number) < INT32;
-    case "uint32": case "fixed32": return Number.isInteger(v) && (v as number) >= 0 && (v as number) < UINT32;
-    case "int64": case "sint64": case "sfixed64": return Number.isSafeInteger(v);
-    case "uint64": case "fixed64": return Number.isSafeInteger(v) && (v as number) >= 0;
-    case "bool": return typeof v === "boolean";
-    case "string": return typeof v === "string" && isWellFormed(v);
-    case "bytes": return v instanceof Uint8Array;
-    default: return false;
+    case "double":
+      return typeof v === "number" && !Object.is(v, -0);
+    case "float":
+      return typeof v === "number" && !Object.is(v, -0) && Object.is(Math.fround(v), v);
+    case "int32":
+    case "sint32":
+    case "sfixed32":
+      return Number.isInteger(v) && (v as number) >= -INT32 && (v as number) < INT32;
+    case "uint32":
+    case "fixed32":
+      return Number.isInteger(v) && (v as number) >= 0 && (v as number) < UINT32;
+    case "int64":
+    case "sint64":
+    case "sfixed64":
+      return Number.isSafeInteger(v);
+    case "uint64":
+    case "fixed64":
+      return Number.isSafeInteger(v) && (v as number) >= 0;
+    case "bool":
+      return typeof v === "boolean";
+    case "string":
+      return typeof v === "string" && isWellFormed(v);
+    case "bytes":
+      return v instanceof Uint8Array;
+    default:
+      return false;
   }
 }

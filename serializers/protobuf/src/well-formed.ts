@@ -3,7 +3,10 @@
  * U+FFFD (the WebSocket layer encodes text that way); we do the same, because the
  * protobuf reader refuses the invalid UTF-8 they would otherwise become.
  */
-interface WellFormedString { isWellFormed(): boolean; toWellFormed(): string }
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const native = typeof (String.prototype as Partial<WellFormedString>).toWellFormed === "function";

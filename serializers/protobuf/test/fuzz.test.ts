@@ -32,7 +32,9 @@ function typedServerDecodes(data: Uint8Array): boolean {
 function clientDecodes(data: Uint8Array, codec: PhoenixCodec = generic): boolean {
   try {
     let ok = false;
-    codec.decode(data, (m) => { ok = typeof m.topic === "string" && typeof m.event === "string"; });
+    codec.decode(data, (m) => {
+      ok = typeof m.topic === "string" && typeof m.event === "string";
+    });
     return ok;
   } catch (e) {
     return e instanceof CodecError && /^ERR_[A-Z_]+$/.test(e.code);
@@ -54,11 +56,17 @@ const message = fc.oneof(
 const validFrame = message.map((m) => {
   let bytes: Uint8Array | undefined;
   const payload: unknown = m.payload instanceof Uint8Array ? (m.payload as Uint8Array).slice().buffer : m.payload;
-  typedClient.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => { bytes = b; });
+  typedClient.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => {
+    bytes = b;
+  });
   return bytes!;
 });
 
-const mutatedFrame = fc.tuple(validFrame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "delete", "cut")), { minLength: 1, maxLength: 4 }))
+const mutatedFrame = fc
+  .tuple(
+    validFrame,
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "delete", "cut")), { minLength: 1, maxLength: 4 }),
+  )
   .map(([frame, edits]) => {
     let bytes = Array.from(frame);
     for (const [at, value, kind] of edits) {
@@ -88,12 +96,20 @@ test("fuzz: mutated valid frames decode or throw SerializerError", (t) => {
 });
 
 test("fuzz: every message a client encodes decodes back to itself on the server (JSON semantics)", (t) => {
-  fc.assert(fc.property(message, (m) => {
-    let bytes: Uint8Array | undefined;
-    const payload: unknown = m.payload instanceof Uint8Array ? (m.payload as Uint8Array).slice().buffer : m.payload;
-    typedClient.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => { bytes = b; });
-    const decoded = typedServer.decode({ opcode: "binary", data: bytes! });
-    const expected = m.payload instanceof Uint8Array ? m.payload : JSON.parse(JSON.stringify(m.payload));
-    t.deepEqual({ ...decoded, payload: decoded.payload instanceof Uint8Array ? decoded.payload : JSON.parse(JSON.stringify(decoded.payload)) }, { ...m, payload: expected });
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(message, (m) => {
+      let bytes: Uint8Array | undefined;
+      const payload: unknown = m.payload instanceof Uint8Array ? (m.payload as Uint8Array).slice().buffer : m.payload;
+      typedClient.encode({ join_ref: m.joinRef, ref: m.ref, topic: m.topic, event: m.event, payload }, (b) => {
+        bytes = b;
+      });
+      const decoded = typedServer.decode({ opcode: "binary", data: bytes! });
+      const expected = m.payload instanceof Uint8Array ? m.payload : JSON.parse(JSON.stringify(m.payload));
+      t.deepEqual(
+        { ...decoded, payload: decoded.payload instanceof Uint8Array ? decoded.payload : JSON.parse(JSON.stringify(decoded.payload)) },
+        { ...m, payload: expected },
+      );
+    }),
+    { numRuns: 500 },
+  );
 });

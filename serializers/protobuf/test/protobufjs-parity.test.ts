@@ -6,7 +6,14 @@ import { envelopeRoot } from "@fawkes/protobuf/schema";
 // The hand-written codec must agree with protobufjs's codec generated from proto/fawkes.proto.
 const Envelope = envelopeRoot().lookupType("fawkes.Envelope");
 
-type PbValue = { null_value?: number; number_value?: number; string_value?: string; bool_value?: boolean; struct_value?: { fields?: Record<string, PbValue> }; list_value?: { values?: PbValue[] } };
+type PbValue = {
+  null_value?: number;
+  number_value?: number;
+  string_value?: string;
+  bool_value?: boolean;
+  struct_value?: { fields?: Record<string, PbValue> };
+  list_value?: { values?: PbValue[] };
+};
 
 function toPb(value: unknown): PbValue {
   if (value === null) return { null_value: 0 };
@@ -37,24 +44,42 @@ const normal = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 const json = fc.jsonValue({ maxDepth: 4 }).filter((v) => !JSON.stringify(v).includes('"__proto__"') && JSON.stringify(v) !== "{}");
 
 test("what we encode, protobufjs's generated codec reads as the same envelope and value", (t) => {
-  fc.assert(fc.property(json, fc.option(fc.string(), { nil: null }), (payload, joinRef) => {
-    const frame = protobufV2.encode({ joinRef, ref: "1", topic: "room:x", event: "e", payload });
-    const read = Envelope.toObject(Envelope.decode(frame.data as Uint8Array), { oneofs: true, defaults: false }) as { join_ref?: string; ref?: string; topic: string; event: string; json?: PbValue };
-    t.deepEqual(normal(fromPb(read.json!)), normal(payload));
-    t.is(read.join_ref ?? null, joinRef);
-    t.is(read.topic, "room:x");
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(json, fc.option(fc.string(), { nil: null }), (payload, joinRef) => {
+      const frame = protobufV2.encode({ joinRef, ref: "1", topic: "room:x", event: "e", payload });
+      const read = Envelope.toObject(Envelope.decode(frame.data as Uint8Array), { oneofs: true, defaults: false }) as {
+        join_ref?: string;
+        ref?: string;
+        topic: string;
+        event: string;
+        json?: PbValue;
+      };
+      t.deepEqual(normal(fromPb(read.json!)), normal(payload));
+      t.is(read.join_ref ?? null, joinRef);
+      t.is(read.topic, "room:x");
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test("what protobufjs encodes from the .proto, we decode to the same message", (t) => {
-  fc.assert(fc.property(json, fc.string({ minLength: 1 }), (payload, topic) => {
-    const bytes = Envelope.encode(Envelope.fromObject({ ref: "9", topic, event: "e", json: toPb(payload) })).finish();
-    const m = protobufV2.decode({ opcode: "binary", data: bytes });
-    t.deepEqual(normal(m.payload), normal(payload));
-    t.is(m.topic, topic);
-    t.is(m.ref, "9");
-    t.is(m.joinRef, null);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(json, fc.string({ minLength: 1 }), (payload, topic) => {
+      const bytes = Envelope.encode(Envelope.fromObject({ ref: "9", topic, event: "e", json: toPb(payload) })).finish();
+      const m = protobufV2.decode({ opcode: "binary", data: bytes });
+      t.deepEqual(normal(m.payload), normal(payload));
+      t.is(m.topic, topic);
+      t.is(m.ref, "9");
+      t.is(m.joinRef, null);
+    }),
+    { numRuns: 300 },
+  );
   const binary = Envelope.encode(Envelope.fromObject({ topic: "t", status: "ok", binary: new Uint8Array([1, 2]) })).finish();
-  t.deepEqual(protobufV2.decode({ opcode: "binary", data: binary }), { joinRef: null, ref: null, topic: "t", event: "phx_reply", payload: { status: "ok", response: new Uint8Array([1, 2]) } });
+  t.deepEqual(protobufV2.decode({ opcode: "binary", data: binary }), {
+    joinRef: null,
+    ref: null,
+    topic: "t",
+    event: "phx_reply",
+    payload: { status: "ok", response: new Uint8Array([1, 2]) },
+  });
 });

@@ -16,19 +16,27 @@ function bin(bytes: ArrayLike<number>): Frame {
 
 function clientDecode(frame: Frame, codec: PhoenixCodec = generic): PhoenixMessage {
   let out: PhoenixMessage | undefined;
-  codec.decode(frame.data, (m) => { out = m; });
+  codec.decode(frame.data, (m) => {
+    out = m;
+  });
   if (out === undefined) throw new Error("no callback");
   return out;
 }
 
 function clientEncode(message: object, codec: PhoenixCodec = generic): Frame {
   let out: Uint8Array | undefined;
-  codec.encode(message, (bytes) => { out = bytes; });
+  codec.encode(message, (bytes) => {
+    out = bytes;
+  });
   return { opcode: "binary", data: out! };
 }
 
 function codeOf(f: () => unknown): string | undefined {
-  try { f(); } catch (e) { return e instanceof SerializerError || e instanceof CodecError ? e.code : `not typed: ${String(e)}`; }
+  try {
+    f();
+  } catch (e) {
+    return e instanceof SerializerError || e instanceof CodecError ? e.code : `not typed: ${String(e)}`;
+  }
   return undefined;
 }
 
@@ -48,22 +56,66 @@ test("declares vsn 2.0.0-protobuf and binary frames; bad options fail at once", 
   t.deepEqual(protobufV2.vsn, [PROTOBUF_VSN]);
   t.true(protobufV2.binary);
   t.deepEqual(protobufSerializer({ vsn: ["2.0.0-protobuf+chat.1"] }).vsn, ["2.0.0-protobuf+chat.1"]);
-  t.is(codeOf(() => protobufSerializer({ vsn: [] })), "ERR_BAD_OPTION");
-  t.is(codeOf(() => protobufSerializer({ maxDepth: -1 })), "ERR_BAD_OPTION");
-  t.is(codeOf(() => protobufSerializer({ types: { new_msg: {} as never } })), "ERR_BAD_OPTION");
-  t.is(codeOf(() => protobufCodec({ types: { new_msg: "chat.ChatMessage" as never } })), "ERR_BAD_OPTION");
-  t.is(codeOf(() => typesFromProto("syntax = \"proto3\"; message {", {})), "ERR_BAD_OPTION");
-  t.is(codeOf(() => typesFromProto("syntax = \"proto3\"; message A {}", { e: "B" })), "ERR_BAD_OPTION");
+  t.is(
+    codeOf(() => protobufSerializer({ vsn: [] })),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => protobufSerializer({ maxDepth: -1 })),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => protobufSerializer({ types: { new_msg: {} as never } })),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => protobufCodec({ types: { new_msg: "chat.ChatMessage" as never } })),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => typesFromProto('syntax = "proto3"; message {', {})),
+    "ERR_BAD_OPTION",
+  );
+  t.is(
+    codeOf(() => typesFromProto('syntax = "proto3"; message A {}', { e: "B" })),
+    "ERR_BAD_OPTION",
+  );
 });
 
 test("golden: a broadcast is an Envelope without refs, payload a google.protobuf.Value-compatible struct", (t) => {
   const frame = protobufV2.fastlane({ topic: "room:1", event: "e", payload: { a: 1 } });
   t.deepEqual(Array.from(frame.data as Uint8Array), [
-    0x1a, 6, ...Buffer.from("room:1"), 0x22, 1, 0x65,
-    0x32, 0x12, 0x2a, 0x10, 0x0a, 0x0e, 0x0a, 0x01, 0x61, 0x12, 0x09, 0x11, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
+    0x1a,
+    6,
+    ...Buffer.from("room:1"),
+    0x22,
+    1,
+    0x65,
+    0x32,
+    0x12,
+    0x2a,
+    0x10,
+    0x0a,
+    0x0e,
+    0x0a,
+    0x01,
+    0x61,
+    0x12,
+    0x09,
+    0x11,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0xf0,
+    0x3f,
   ]);
   t.deepEqual(inspect(frame), {
-    topic: "room:1", event: "e", payload: "json",
+    topic: "room:1",
+    event: "e",
+    payload: "json",
     json: { kind: "struct_value", struct_value: { fields: { a: { kind: "number_value", number_value: 1 } } } },
   });
 });
@@ -80,7 +132,13 @@ test("client -> server round trip: refs (null vs empty), unicode, nesting, JSON 
   const payload = { body: "héllo 👋", n: -1.5, list: [null, true, [], {}, "x"], skip: undefined, at: new Date(0), nan: Number.NaN };
   const decoded = protobufV2.decode(clientEncode({ join_ref: "", ref: "4", topic: "room:café", event: "new_msg", payload }));
   t.deepEqual(decoded, { joinRef: "", ref: "4", topic: "room:café", event: "new_msg", payload: JSON.parse(JSON.stringify(payload)) });
-  t.deepEqual(protobufV2.decode(clientEncode({ ref: "5", topic: "phoenix", event: "heartbeat", payload: {} })), { joinRef: null, ref: "5", topic: "phoenix", event: "heartbeat", payload: {} });
+  t.deepEqual(protobufV2.decode(clientEncode({ ref: "5", topic: "phoenix", event: "heartbeat", payload: {} })), {
+    joinRef: null,
+    ref: "5",
+    topic: "phoenix",
+    event: "heartbeat",
+    payload: {},
+  });
   for (const scalar of [null, 0, "", false, [], "s"]) {
     t.deepEqual(protobufV2.decode(clientEncode({ topic: "t", event: "e", payload: scalar })).payload, scalar);
   }
@@ -99,7 +157,10 @@ test("binary: ArrayBuffer from the client arrives as Uint8Array; Uint8Array from
   t.true(push.payload instanceof ArrayBuffer);
   const reply = clientDecode(protobufV2.encode({ kind: "reply", joinRef: "1", ref: "7", topic: "t", status: "ok", response: new Uint8Array([8]) }));
   t.deepEqual(reply.payload, { status: "ok", response: new Uint8Array([8]).buffer });
-  t.is(codeOf(() => protobufV2.encode({ joinRef: null, ref: null, topic: "t", event: "e", payload: { inner: new Uint8Array(1) } })), "ERR_UNENCODABLE");
+  t.is(
+    codeOf(() => protobufV2.encode({ joinRef: null, ref: null, topic: "t", event: "e", payload: { inner: new Uint8Array(1) } })),
+    "ERR_UNENCODABLE",
+  );
 });
 
 test("typed payloads: a registered event travels as its own message type, smaller, and reads back the same", (t) => {
@@ -124,10 +185,10 @@ test("typed payloads fall back to a JSON value whenever the type would lose some
   const server = protobufSerializer({ types: chatTypes });
   const client = protobufCodec({ types: chatTypes });
   const cases = [
-    { user: "alice", body: "hi", ts: 1, extra: true },          // unknown key
-    { user: null, body: "hi", ts: 1 },                          // null
-    { user: "alice", body: "hi", ts: "yesterday" },             // wrong scalar type
-    [{ user: "alice", body: "hi", ts: 1 }],                    // not an object
+    { user: "alice", body: "hi", ts: 1, extra: true }, // unknown key
+    { user: null, body: "hi", ts: 1 }, // null
+    { user: "alice", body: "hi", ts: "yesterday" }, // wrong scalar type
+    [{ user: "alice", body: "hi", ts: 1 }], // not an object
   ];
   for (const payload of cases) {
     const frame = server.fastlane({ topic: "r", event: "new_msg", payload });
@@ -137,10 +198,10 @@ test("typed payloads fall back to a JSON value whenever the type would lose some
   const nested = server.fastlane({ topic: "r", event: "post", payload: { title: "t", files: [{ name: "a", size: 3 }] } });
   t.is(inspect(nested).payload, "json", "an unknown key in a nested message");
   const more: unknown[] = [
-    { body: "x" },                                              // missing fields would come back as defaults
-    { user: "a", body: "x", ts: 2 ** 60 },                      // int64 beyond 2^53
-    { user: "a\ud800", body: "x", ts: 1 },                      // lone surrogate
-    { title: "t", files: [{ name: "a" }] },                     // nested message missing a field
+    { body: "x" }, // missing fields would come back as defaults
+    { user: "a", body: "x", ts: 2 ** 60 }, // int64 beyond 2^53
+    { user: "a\ud800", body: "x", ts: 1 }, // lone surrogate
+    { title: "t", files: [{ name: "a" }] }, // nested message missing a field
   ];
   for (const payload of more) {
     const frame = server.fastlane({ topic: "r", event: (payload as { title?: string }).title === undefined ? "new_msg" : "post", payload });
@@ -152,7 +213,10 @@ test("typed payloads fall back to a JSON value whenever the type would lose some
   t.is(inspect(zerosFrame).payload, "typed");
   t.deepEqual(clientDecode(zerosFrame, client).payload, zeros);
   // A typed payload for an event the reader has no type for is malformed.
-  t.is(codeOf(() => clientDecode(server.fastlane({ topic: "r", event: "new_msg", payload: { user: "a", body: "x", ts: 1 } }))), "ERR_MALFORMED_FRAME");
+  t.is(
+    codeOf(() => clientDecode(server.fastlane({ topic: "r", event: "new_msg", payload: { user: "a", body: "x", ts: 1 } }))),
+    "ERR_MALFORMED_FRAME",
+  );
 });
 
 test("typed payloads never change what the reader gets (property)", (t) => {
@@ -161,16 +225,22 @@ test("typed payloads never change what the reader gets (property)", (t) => {
   const field = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.constant(2 ** 60));
   const likely = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: field });
   const chat = fc.oneof(
-    fc.record({ user: likely(fc.string({ maxLength: 6 })), body: likely(fc.string()), ts: likely(fc.integer()), extra: field }, { requiredKeys: ["user", "body", "ts"] }),
+    fc.record(
+      { user: likely(fc.string({ maxLength: 6 })), body: likely(fc.string()), ts: likely(fc.integer()), extra: field },
+      { requiredKeys: ["user", "body", "ts"] },
+    ),
     fc.record({ user: field, body: field, ts: field, extra: field }, { requiredKeys: [] }),
   );
   let typed = 0;
-  fc.assert(fc.property(chat, (payload) => {
-    const frame = server.fastlane({ topic: "r", event: "new_msg", payload });
-    if (inspect(frame).payload === "typed") typed++;
-    // Through JSON on both sides only to equate -0 and 0 (a JSON value keeps -0; JSON text cannot).
-    t.deepEqual(JSON.parse(JSON.stringify(clientDecode(frame, client).payload)), JSON.parse(JSON.stringify(payload)));
-  }), { numRuns: 400 });
+  fc.assert(
+    fc.property(chat, (payload) => {
+      const frame = server.fastlane({ topic: "r", event: "new_msg", payload });
+      if (inspect(frame).payload === "typed") typed++;
+      // Through JSON on both sides only to equate -0 and 0 (a JSON value keeps -0; JSON text cannot).
+      t.deepEqual(JSON.parse(JSON.stringify(clientDecode(frame, client).payload)), JSON.parse(JSON.stringify(payload)));
+    }),
+    { numRuns: 400 },
+  );
   t.true(typed > 0, "some payloads went typed");
 });
 
@@ -185,7 +255,7 @@ test("decode refuses malformed frames with typed codes", (t) => {
     return [0x32, ...varint(inner.length), ...inner];
   };
   const cases: [string, Frame, string][] = [
-    ["text frame", { opcode: "text", data: "[null,null,\"t\",\"e\",{}]" }, "ERR_TEXT_FRAME"],
+    ["text frame", { opcode: "text", data: '[null,null,"t","e",{}]' }, "ERR_TEXT_FRAME"],
     ["empty (no topic)", bin([]), "ERR_MALFORMED_FRAME"],
     ["no event", bin([0x1a, 1, 0x74]), "ERR_MALFORMED_FRAME"],
     ["field number 0", bin([0x00, 0x01]), "ERR_MALFORMED_FRAME"],
@@ -203,8 +273,16 @@ test("decode refuses malformed frames with typed codes", (t) => {
     ["lists nested 2000 deep", bin([...head, ...deepList(2000)]), "ERR_TOO_DEEP"],
   ];
   for (const [name, frame, code] of cases) {
-    t.is(codeOf(() => protobufV2.decode(frame)), code, name);
-    t.is(codeOf(() => clientDecode(frame)), code, `client: ${name}`);
+    t.is(
+      codeOf(() => protobufV2.decode(frame)),
+      code,
+      name,
+    );
+    t.is(
+      codeOf(() => clientDecode(frame)),
+      code,
+      `client: ${name}`,
+    );
   }
   t.deepEqual(protobufV2.decode(bin([...head, ...deepList(64)])).topic, "t", "64 levels is the default limit");
   // Unknown fields are skipped (forward compatibility), including groups.
@@ -218,26 +296,43 @@ test("encode: too deep and bigint payloads are refused with typed codes", (t) =>
   const push = (payload: unknown): Message => ({ joinRef: null, ref: null, topic: "t", event: "e", payload });
   let deep: unknown = 1;
   for (let i = 0; i < 65; i++) deep = [deep];
-  t.is(codeOf(() => protobufV2.encode(push(deep))), "ERR_TOO_DEEP");
-  t.is(codeOf(() => protobufV2.encode(push({ n: 1n }))), "ERR_UNENCODABLE");
+  t.is(
+    codeOf(() => protobufV2.encode(push(deep))),
+    "ERR_TOO_DEEP",
+  );
+  t.is(
+    codeOf(() => protobufV2.encode(push({ n: 1n }))),
+    "ERR_UNENCODABLE",
+  );
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
-  t.is(codeOf(() => protobufV2.fastlane({ topic: "t", event: "e", payload: cyclic })), "ERR_TOO_DEEP");
+  t.is(
+    codeOf(() => protobufV2.fastlane({ topic: "t", event: "e", payload: cyclic })),
+    "ERR_TOO_DEEP",
+  );
 });
 
 test("client decode: throws CodecError by default, or reports to onDecodeError and drops the frame", (t) => {
-  t.is(codeOf(() => generic.decode("[]", () => undefined)), "ERR_TEXT_FRAME");
+  t.is(
+    codeOf(() => generic.decode("[]", () => undefined)),
+    "ERR_TEXT_FRAME",
+  );
   const seen: string[] = [];
   const codec = protobufCodec({ onDecodeError: (e) => seen.push(e.code) });
   let called = false;
-  codec.decode(new Uint8Array([0x00]).buffer, () => { called = true; });
+  codec.decode(new Uint8Array([0x00]).buffer, () => {
+    called = true;
+  });
   t.false(called);
   t.deepEqual(seen, ["ERR_MALFORMED_FRAME"]);
 });
 
 function varint(n: number): number[] {
   const out: number[] = [];
-  while (n > 127) { out.push((n & 127) | 128); n >>>= 7; }
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n >>>= 7;
+  }
   out.push(n);
   return out;
 }

@@ -1,9 +1,7 @@
 import type { Frame } from "@fawkes/core";
 import { MAX_BATCH_LINES } from "./options.js";
 
-export type BatchResult =
-  | { readonly ok: true; readonly frames: Frame[] }
-  | { readonly ok: false; readonly code: "ERR_BATCH_TOO_LARGE" | "ERR_BAD_BASE64" };
+export type BatchResult = { readonly ok: true; readonly frames: Frame[] } | { readonly ok: false; readonly code: "ERR_BATCH_TOO_LARGE" | "ERR_BAD_BASE64" };
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
@@ -21,7 +19,10 @@ export function parseBatch(body: Buffer, contentType: string | undefined): Batch
   if (lines.length > MAX_BATCH_LINES) return { ok: false, code: "ERR_BATCH_TOO_LARGE" };
   const frames: Frame[] = [];
   for (const line of lines) {
-    if (line.startsWith("[")) { frames.push({ opcode: "text", data: line }); continue; }
+    if (line.startsWith("[")) {
+      frames.push({ opcode: "text", data: line });
+      continue;
+    }
     if (!BASE64.test(line)) return { ok: false, code: "ERR_BAD_BASE64" };
     frames.push({ opcode: "binary", data: new Uint8Array(Buffer.from(line, "base64")) });
   }

@@ -67,7 +67,11 @@ export function readBody(req: IncomingMessage, limit: number, log: Logger): Prom
       resolve(result);
     };
     const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void) =>
-      guarded(log, `longpoll body ${what}`, fn, () => { chunks.length = 0; req.resume(); finish({ ok: false, reason: "aborted" }); });
+      guarded(log, `longpoll body ${what}`, fn, () => {
+        chunks.length = 0;
+        req.resume();
+        finish({ ok: false, reason: "aborted" });
+      });
     const onData = guard("data", (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
@@ -79,8 +83,19 @@ export function readBody(req: IncomingMessage, limit: number, log: Logger): Prom
       chunks.push(chunk);
     });
     req.on("data", onData);
-    req.once("end", guard("end", () => finish({ ok: true, body: Buffer.concat(chunks, size) })));
-    req.once("error", guard("error", () => finish({ ok: false, reason: "aborted" })));
-    req.once("close", guard("close", () => { if (!req.complete) finish({ ok: false, reason: "aborted" }); }));
+    req.once(
+      "end",
+      guard("end", () => finish({ ok: true, body: Buffer.concat(chunks, size) })),
+    );
+    req.once(
+      "error",
+      guard("error", () => finish({ ok: false, reason: "aborted" })),
+    );
+    req.once(
+      "close",
+      guard("close", () => {
+        if (!req.complete) finish({ ok: false, reason: "aborted" });
+      }),
+    );
   });
 }

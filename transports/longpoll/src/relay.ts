@@ -11,7 +11,10 @@ export interface RemotePoll {
   abort(): void;
 }
 
-interface WireFrame { readonly t: "text" | "binary"; readonly d: string }
+interface WireFrame {
+  readonly t: "text" | "binary";
+  readonly d: string;
+}
 type Answer = (event: string, payload: Record<string, unknown>) => void;
 
 /** How long a relayed poll waits for its last answer after asking to expire. */
@@ -93,7 +96,12 @@ export class SessionRelay {
       else settle({ status: 410 });
     });
     // Nobody answered at all: the owner node is gone, and the session with it.
-    const unanswered = setTimeout(() => { if (!acknowledged) settle({ status: 410 }); }, Math.min(OWNER_ANSWER_MS, window));
+    const unanswered = setTimeout(
+      () => {
+        if (!acknowledged) settle({ status: 410 });
+      },
+      Math.min(OWNER_ANSWER_MS, window),
+    );
     timer = setTimeout(() => {
       this.send(owner, "expire", { sid, ref, from: this.node });
       grace = setTimeout(() => settle({ status: 204 }), Math.min(EXPIRE_GRACE_MS, window));
@@ -114,13 +122,18 @@ export class SessionRelay {
   dispatch(owner: string, sid: string, frames: readonly Frame[], window: number): Promise<200 | 408 | 410> {
     const ref = randomUUID();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.pending.delete(ref); resolve(408); }, window);
+      const timer = setTimeout(() => {
+        this.pending.delete(ref);
+        resolve(408);
+      }, window);
       this.pending.set(ref, (event) => {
         this.pending.delete(ref);
         clearTimeout(timer);
         resolve(event === "ack" ? 200 : 410);
       });
-      const wire: WireFrame[] = frames.map((f) => f.opcode === "text" ? { t: "text", d: f.data } : { t: "binary", d: Buffer.from(f.data).toString("base64") });
+      const wire: WireFrame[] = frames.map((f) =>
+        f.opcode === "text" ? { t: "text", d: f.data } : { t: "binary", d: Buffer.from(f.data).toString("base64") },
+      );
       this.send(owner, "dispatch", { sid, ref, from: this.node, frames: wire });
     });
   }
@@ -147,18 +160,32 @@ export class SessionRelay {
       if (waiter !== undefined && session?.cancel(waiter) === true) this.send(from, "empty", { ref });
       return;
     }
-    if (session === undefined) { this.send(from, "gone", { ref }); return; }
+    if (session === undefined) {
+      this.send(from, "gone", { ref });
+      return;
+    }
     if (event === "dispatch") {
       const frames = decodeFrames(p.frames);
-      if (frames === undefined) { this.log.warn("longpoll relay: malformed dispatch", { from }); return; }
+      if (frames === undefined) {
+        this.log.warn("longpoll relay: malformed dispatch", { from });
+        return;
+      }
       this.send(from, session.dispatch(frames) ? "ack" : "gone", { ref });
       return;
     }
     if (event !== "poll") return;
     let answered = false;
     const waiter: PollWaiter = {
-      deliver: (messages) => { answered = true; this.remoteWaiters.delete(key); this.send(from, "messages", { ref, messages }); },
-      release: (status) => { answered = true; this.remoteWaiters.delete(key); this.send(from, status === 204 ? "empty" : "gone", { ref }); },
+      deliver: (messages) => {
+        answered = true;
+        this.remoteWaiters.delete(key);
+        this.send(from, "messages", { ref, messages });
+      },
+      release: (status) => {
+        answered = true;
+        this.remoteWaiters.delete(key);
+        this.send(from, status === 204 ? "empty" : "gone", { ref });
+      },
     };
     this.remoteWaiters.set(key, waiter);
     session.poll(waiter, false);

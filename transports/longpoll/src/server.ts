@@ -25,11 +25,16 @@ export class LongPollServer implements TransportInstance {
   private readonly relay: SessionRelay;
   private closing = false;
 
-  constructor(context: TransportContext, private readonly options: ResolvedOptions) {
+  constructor(
+    context: TransportContext,
+    private readonly options: ResolvedOptions,
+  ) {
     this.host = context.host;
     this.tokens = new SessionTokens(options.secret);
     if (options.generatedSecret) {
-      this.host.log.warn("longpoll: no `secret` configured; using a random per-process secret (sessions cannot move between processes)", { path: this.host.path });
+      this.host.log.warn("longpoll: no `secret` configured; using a random per-process secret (sessions cannot move between processes)", {
+        path: this.host.path,
+      });
     }
     this.relay = new SessionRelay(this.host.relay, this.node, (sid) => this.sessions.get(sid), this.host.log);
     this.relay.start();
@@ -43,10 +48,17 @@ export class LongPollServer implements TransportInstance {
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const { path, query } = splitPathQuery(req.url ?? "");
     if (path !== this.host.path) return false;
-    this.serve(req, res, query).catch(guarded(this.host.log, "longpoll request", (cause: unknown) => {
-      this.host.log.error("longpoll request failed", { path: this.host.path, cause });
-      sendJson(res, { status: 500 });
-    }, () => res.destroy()));
+    this.serve(req, res, query).catch(
+      guarded(
+        this.host.log,
+        "longpoll request",
+        (cause: unknown) => {
+          this.host.log.error("longpoll request failed", { path: this.host.path, cause });
+          sendJson(res, { status: 500 });
+        },
+        () => res.destroy(),
+      ),
+    );
     return true;
   }
 
@@ -59,9 +71,15 @@ export class LongPollServer implements TransportInstance {
   private async serve(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
     setCors(req, res);
     switch (req.method) {
-      case "OPTIONS": answerPreflight(res); return;
-      case "GET": await this.get(req, res, query); return;
-      case "POST": await this.post(req, res, query); return;
+      case "OPTIONS":
+        answerPreflight(res);
+        return;
+      case "GET":
+        await this.get(req, res, query);
+        return;
+      case "POST":
+        await this.post(req, res, query);
+        return;
       default:
         sendJson(res, { status: 405, code: "ERR_METHOD" }, 405, { allow: "GET, POST, OPTIONS" });
     }
@@ -79,7 +97,10 @@ export class LongPollServer implements TransportInstance {
   private async get(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
     const search = new URLSearchParams(query);
     const verified = this.claims(req, search);
-    if (verified === undefined) { await this.open(req, res, search); return; }
+    if (verified === undefined) {
+      await this.open(req, res, search);
+      return;
+    }
     const { claims, token } = verified;
     const answer = (result: PollResult): void => {
       if (result.status === 410) sendJson(res, { status: 410 });
@@ -87,43 +108,82 @@ export class LongPollServer implements TransportInstance {
     };
     if (claims.node !== this.node) {
       const remote = this.relay.poll(claims.node, claims.sid, this.options.window);
-      res.once("close", guarded(this.host.log, "longpoll relayed poll close", () => remote.abort()));
+      res.once(
+        "close",
+        guarded(this.host.log, "longpoll relayed poll close", () => remote.abort()),
+      );
       answer(await remote.result);
       return;
     }
     const session = this.sessions.get(claims.sid);
-    if (session === undefined) { answer({ status: 410 }); return; }
+    if (session === undefined) {
+      answer({ status: 410 });
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     const waiter: PollWaiter = {
-      deliver: (messages) => { clearTimeout(timer); answer({ status: 200, messages }); },
-      release: (status) => { clearTimeout(timer); answer({ status }); },
+      deliver: (messages) => {
+        clearTimeout(timer);
+        answer({ status: 200, messages });
+      },
+      release: (status) => {
+        clearTimeout(timer);
+        answer({ status });
+      },
     };
     session.poll(waiter, true);
     if (res.headersSent) return;
     const log = this.host.log;
-    timer = setTimeout(guarded(log, "longpoll poll window", () => { if (session.cancel(waiter)) answer({ status: 204 }); }, () => res.destroy()), this.options.window);
-    res.once("close", guarded(log, "longpoll poll close", () => { clearTimeout(timer); session.cancel(waiter); }));
+    timer = setTimeout(
+      guarded(
+        log,
+        "longpoll poll window",
+        () => {
+          if (session.cancel(waiter)) answer({ status: 204 });
+        },
+        () => res.destroy(),
+      ),
+      this.options.window,
+    );
+    res.once(
+      "close",
+      guarded(log, "longpoll poll close", () => {
+        clearTimeout(timer);
+        session.cancel(waiter);
+      }),
+    );
   }
 
   /** GET without a usable token: ask the core, then answer 403 or open a session (410 + token). */
   private async open(req: IncomingMessage, res: ServerResponse, search: URLSearchParams): Promise<void> {
     search.delete("token");
     const authToken = req.headers[AUTH_TOKEN_HEADER];
-    const decision = await this.host.connect(connectRequestFrom(req, {
-      params: parseParams(search),
-      authToken: typeof authToken === "string" ? authToken : undefined,
-    }));
+    const decision = await this.host.connect(
+      connectRequestFrom(req, {
+        params: parseParams(search),
+        authToken: typeof authToken === "string" ? authToken : undefined,
+      }),
+    );
     if (!decision.ok) {
       // The client knows 403 (stop) and 500 (retry, with its reconnect backoff); any
       // other status would throw inside it. So a temporary refusal (503: full,
       // too fast, draining) answers 500, its code and hint beside it.
-      if (decision.status < 500) { sendJson(res, { status: 403 }); return; }
+      if (decision.status < 500) {
+        sendJson(res, { status: 403 });
+        return;
+      }
       const retry = decision.retryAfter;
-      if (retry === undefined) { sendJson(res, { status: 500 }); return; }
+      if (retry === undefined) {
+        sendJson(res, { status: 500 });
+        return;
+      }
       sendJson(res, { status: 500, code: decision.code, retryAfter: retry }, 200, { "retry-after": String(retry) });
       return;
     }
-    if (this.closing) { sendJson(res, { status: 500 }); return; }
+    if (this.closing) {
+      sendJson(res, { status: 500 });
+      return;
+    }
     const sid = randomBytes(16).toString("base64url");
     const token = this.tokens.sign({ sid, node: this.node, mount: this.host.mount, origin: crossOrigin(req) ?? "" });
     const session = new LongPollSession(sid, token, this.options, this.host.log, (s) => {
@@ -147,7 +207,10 @@ export class LongPollServer implements TransportInstance {
       return;
     }
     const batch = parseBatch(read.body, req.headers["content-type"]);
-    if (!batch.ok) { sendJson(res, { status: 400, code: batch.code }, 400); return; }
+    if (!batch.ok) {
+      sendJson(res, { status: 400, code: batch.code }, 400);
+      return;
+    }
     if (local !== undefined) {
       sendJson(res, { status: local.dispatch(batch.frames) ? 200 : 410 });
       return;

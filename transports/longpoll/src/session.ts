@@ -73,10 +73,15 @@ export class LongPollSession implements ConnectionSink {
     private readonly onEnd: (session: LongPollSession) => void,
   ) {
     this.pollBytes = pollAnswerBytes(limits.backpressure);
-    this.flush = guarded(log, "longpoll flush", () => {
-      this.flushScheduled = false;
-      if (this.waiter !== undefined && this.buffer.length > 0) this.handOver(this.waiter);
-    }, () => this.end(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK"));
+    this.flush = guarded(
+      log,
+      "longpoll flush",
+      () => {
+        this.flushScheduled = false;
+        if (this.waiter !== undefined && this.buffer.length > 0) this.handOver(this.waiter);
+      },
+      () => this.end(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK"),
+    );
     this.expiry = this.scheduleExpiry(Math.ceil(limits.window * 1.5));
   }
 
@@ -122,7 +127,11 @@ export class LongPollSession implements ConnectionSink {
     this.bufferedBytes += bytes;
     const limits = this.limits.backpressure;
     if (this.bufferedBytes > limits.maxBufferedBytes) {
-      (this.watch ??= new SlowConsumerWatch(limits, () => this.bufferedBytes, () => this.slowConsumer())).check();
+      (this.watch ??= new SlowConsumerWatch(
+        limits,
+        () => this.bufferedBytes,
+        () => this.slowConsumer(),
+      )).check();
       if (this.bufferedBytes > limits.hardMaxBufferedBytes) this.stalled = true;
     }
     if (this.waiter !== undefined && !this.flushScheduled) {
@@ -155,8 +164,14 @@ export class LongPollSession implements ConnectionSink {
    */
   poll(waiter: PollWaiter, local: boolean): void {
     this.lastPoll = Date.now();
-    if (this.ended) { waiter.release(410); return; }
-    if (this.buffer.length > 0) { this.handOver(waiter); return; }
+    if (this.ended) {
+      waiter.release(410);
+      return;
+    }
+    if (this.buffer.length > 0) {
+      this.handOver(waiter);
+      return;
+    }
     const previous = this.waiter;
     this.waiter = waiter;
     this.waiterIsLocal = local;
@@ -230,7 +245,15 @@ export class LongPollSession implements ConnectionSink {
   }
 
   private scheduleExpiry(delay: number): NodeJS.Timeout {
-    const timer = setTimeout(guarded(this.log, "longpoll session expiry", () => this.checkExpiry(), () => this.end(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK")), delay);
+    const timer = setTimeout(
+      guarded(
+        this.log,
+        "longpoll session expiry",
+        () => this.checkExpiry(),
+        () => this.end(CloseCode.InternalError, "ERR_TRANSPORT_CALLBACK"),
+      ),
+      delay,
+    );
     timer.unref();
     return timer;
   }

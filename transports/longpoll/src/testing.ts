@@ -37,7 +37,11 @@ export function httpJson(method: string, url: string, headers: Record<string, st
       res.once("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         let parsed: Record<string, unknown> | undefined;
-        try { parsed = text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>); } catch { parsed = undefined; }
+        try {
+          parsed = text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>);
+        } catch {
+          parsed = undefined;
+        }
         resolve({ httpStatus: res.statusCode ?? 0, headers: res.headers, body: parsed });
       });
     });
@@ -57,8 +61,14 @@ class LongPollClientConnection implements ClientConnection {
   private paused: { promise: Promise<void>; resume(): void } | undefined;
   private readonly abort = new AbortController();
 
-  constructor(private readonly endpoint: string, private readonly token: string, private readonly headers: Record<string, string>) {
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  constructor(
+    private readonly endpoint: string,
+    private readonly token: string,
+    private readonly headers: Record<string, string>,
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
     void this.pollLoop();
   }
 
@@ -87,7 +97,9 @@ class LongPollClientConnection implements ClientConnection {
   pauseReading(): void {
     if (this.paused !== undefined) return;
     let resume!: () => void;
-    const promise = new Promise<void>((resolve) => { resume = resolve; });
+    const promise = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
     this.paused = { promise, resume };
   }
 

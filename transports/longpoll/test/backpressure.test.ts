@@ -13,7 +13,13 @@ const BODY = "m".repeat(8 * 1024);
 /** A logger that keeps the code of every warning. */
 function codeLogger(): Logger & { warnings: unknown[] } {
   const warnings: unknown[] = [];
-  return { ...silentLogger, warn(_message, fields) { warnings.push(fields?.code); }, warnings };
+  return {
+    ...silentLogger,
+    warn(_message, fields) {
+      warnings.push(fields?.code);
+    },
+    warnings,
+  };
 }
 
 /** Opens a session joined to `topic`, with the join's own messages polled away. */
@@ -28,7 +34,11 @@ async function joined(s: Started, topic: string): Promise<string> {
   return token;
 }
 
-interface Polled { received: number[]; ended: boolean; biggestAnswer: number }
+interface Polled {
+  received: number[];
+  ended: boolean;
+  biggestAnswer: number;
+}
 
 /**
  * Polls as the phoenix client does (the next GET as soon as an answer came)
@@ -38,10 +48,16 @@ async function pollLoop(s: Started, token: string, want: () => number, deadline:
   const out: Polled = { received: [], ended: false, biggestAnswer: 0 };
   while (out.received.length < want() && Date.now() < deadline) {
     const answer = await poll(s.url, token);
-    if (answer.body?.status === 410) { out.ended = true; break; }
+    if (answer.body?.status === 410) {
+      out.ended = true;
+      break;
+    }
     if (answer.body?.status !== 200) continue;
     const messages = answer.body.messages as string[];
-    out.biggestAnswer = Math.max(out.biggestAnswer, messages.reduce((n, m) => n + Buffer.byteLength(m), 0));
+    out.biggestAnswer = Math.max(
+      out.biggestAnswer,
+      messages.reduce((n, m) => n + Buffer.byteLength(m), 0),
+    );
     for (const m of messages) {
       const [, , , event, payload] = JSON.parse(m) as [unknown, unknown, string, string, { i: number }];
       if (event === "new_msg") out.received.push(payload.i);
@@ -80,7 +96,11 @@ test("an actively polling client under a 3 s stream of 8 KB broadcasts (with a 6
   const { received, ended, biggestAnswer } = await polled;
   t.false(ended, "the session lived");
   t.is(received.length, sent);
-  t.deepEqual(received, Array.from({ length: sent }, (_, i) => i), "every message, in order");
+  t.deepEqual(
+    received,
+    Array.from({ length: sent }, (_, i) => i),
+    "every message, in order",
+  );
   t.false(log.warnings.includes("ERR_SLOW_CONSUMER"));
   t.true(biggestAnswer <= MiB, `a poll answer carried ${biggestAnswer} bytes of messages, at most 1 MiB`);
 });
@@ -110,7 +130,11 @@ test("a client that stops polling is ended with ERR_SLOW_CONSUMER after the grac
   t.deepEqual((await poll(s.url, quiet)).body, { status: 410 });
   const { received, ended } = await polled;
   t.false(ended);
-  t.deepEqual(received, Array.from({ length: sent }, (_, n) => n), "the polling client got everything, in order");
+  t.deepEqual(
+    received,
+    Array.from({ length: sent }, (_, n) => n),
+    "the polling client got everything, in order",
+  );
   t.true(s.record.terminations.includes("room:two:closed"));
 });
 
@@ -128,7 +152,17 @@ test("passing hardMaxBufferedBytes ends the session at once, without waiting for
 });
 
 test("reaching maxBufferedMessages ends the session at once, even with a logger that throws", async (t) => {
-  const s = await start({ window: 10_000, maxBufferedMessages: 20 }, { logger: { ...silentLogger, warn() { throw new Error("logger exploded"); } } });
+  const s = await start(
+    { window: 10_000, maxBufferedMessages: 20 },
+    {
+      logger: {
+        ...silentLogger,
+        warn() {
+          throw new Error("logger exploded");
+        },
+      },
+    },
+  );
   t.teardown(() => s.endpoint.close());
   const quiet = await joined(s, "room:count");
   const bystander = await joined(s, "room:other");
@@ -155,8 +189,14 @@ test("a poll takes at most 1 MiB of messages (at least one); the rest waits, in 
     sizes.push(messages.reduce((n, m) => n + Buffer.byteLength(m), 0));
     for (const m of messages) order.push((JSON.parse(m) as [unknown, unknown, string, string, { i: number }])[4].i);
   }
-  t.deepEqual(order, Array.from({ length: 301 }, (_, i) => i));
+  t.deepEqual(
+    order,
+    Array.from({ length: 301 }, (_, i) => i),
+  );
   t.true(sizes[0]! > MiB && sizes[0]! < 1600 * 1024, "the oversized message travels alone");
-  t.true(sizes.slice(1).every((n) => n <= MiB), `later answers within 1 MiB: ${sizes.join(", ")}`);
+  t.true(
+    sizes.slice(1).every((n) => n <= MiB),
+    `later answers within 1 MiB: ${sizes.join(", ")}`,
+  );
   t.true(sizes.length >= 4, "the rest took several polls");
 });

@@ -15,13 +15,18 @@ class TestBus {
   adapter(): PubSubAdapter {
     let name = "";
     return {
-      start: async (node, deliver) => { name = node; this.nodes.set(node, deliver); },
+      start: async (node, deliver) => {
+        name = node;
+        this.nodes.set(node, deliver);
+      },
       publish: (broadcast) => {
         if (this.partitioned) return;
         const wire = JSON.stringify(broadcast);
         for (const [node, deliver] of this.nodes) if (node !== name) setImmediate(() => deliver(JSON.parse(wire) as Broadcast));
       },
-      close: async () => { this.nodes.delete(name); },
+      close: async () => {
+        this.nodes.delete(name);
+      },
     };
   }
 }
@@ -30,7 +35,15 @@ async function twoNodes(window: number) {
   const bus = new TestBus();
   const a = await start({ window }, { pubsub: bus.adapter() });
   const b = await start({ window }, { pubsub: bus.adapter() });
-  return { bus, a, b, close: async () => { await a.endpoint.close(); await b.endpoint.close(); } };
+  return {
+    bus,
+    a,
+    b,
+    close: async () => {
+      await a.endpoint.close();
+      await b.endpoint.close();
+    },
+  };
 }
 
 const join = (topic: string) => ["1", "1", topic, "phx_join", {}];
@@ -54,7 +67,10 @@ test("a session opened on node A is reached by POSTs and GETs that land on node 
   const answer = await waiting;
   t.is(answer.body?.status, 200);
   t.is(answer.body?.token, token);
-  t.deepEqual((answer.body?.messages as string[]).map((m) => JSON.parse(m)), [[null, null, "room:x", "new_msg", { n: 1 }]]);
+  t.deepEqual(
+    (answer.body?.messages as string[]).map((m) => JSON.parse(m)),
+    [[null, null, "room:x", "new_msg", { n: 1 }]],
+  );
   // And the owner still serves it directly.
   t.deepEqual((await post(a.url, token, [["1", "3", "room:x", "echo", {}]])).body, { status: 200 });
   t.is((await collect(a.url, token, 1))[0] instanceof Array, true);

@@ -26,7 +26,9 @@ test("fallback: the WebSocket upgrade is never answered; after longPollFallbackM
   const server = createServer();
   // A black hole for upgrades, like a proxy that does not pass them on.
   const held = new Set<Duplex>();
-  server.on("upgrade", (_req, socket: Duplex) => { held.add(socket); });
+  server.on("upgrade", (_req, socket: Duplex) => {
+    held.add(socket);
+  });
   const endpoint = new Endpoint({ logger: silentLogger }).socket("/socket", fixtureSocket({ window: 1000 }, record));
   await endpoint.attach(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -1,9 +1,6 @@
 // A small socket for these tests: a room channel that echoes, broadcasts and
 // pushes, and records terminations and auth tokens so tests can assert on them.
-import {
-  Endpoint, defineSocket, error, ok, refuse, silentLogger,
-  type ChannelSocket, type Logger, type PubSubAdapter, type SocketHandler,
-} from "@fawkes/core";
+import { Endpoint, defineSocket, error, ok, refuse, silentLogger, type ChannelSocket, type Logger, type PubSubAdapter, type SocketHandler } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { longpoll, type LongPollOptions } from "@fawkes/longpoll";
 import { websocket } from "@fawkes/websocket";
@@ -43,11 +40,18 @@ export function fixtureSocket(options: LongPollOptions = {}, record: FixtureReco
       },
       handleIn(event, payload, socket: ChannelSocket) {
         switch (event) {
-          case "echo": return ok(payload);
-          case "size": return ok({ size: payload instanceof Uint8Array ? payload.byteLength : -1 });
-          case "broadcast": socket.broadcast("new_msg", payload); return ok();
-          case "push": socket.push("pushed", payload); return ok();
-          default: return error({ reason: "unknown" });
+          case "echo":
+            return ok(payload);
+          case "size":
+            return ok({ size: payload instanceof Uint8Array ? payload.byteLength : -1 });
+          case "broadcast":
+            socket.broadcast("new_msg", payload);
+            return ok();
+          case "push":
+            socket.push("pushed", payload);
+            return ok();
+          default:
+            return error({ reason: "unknown" });
         }
       },
       terminate(reason, socket) {
@@ -68,9 +72,15 @@ export interface Started {
 }
 
 /** An endpoint with the fixture socket at /socket (and /other when asked), on port 0. */
-export async function start(options: LongPollOptions = {}, extra: { other?: boolean; pubsub?: PubSubAdapter; websocket?: boolean; logger?: Logger } = {}): Promise<Started> {
+export async function start(
+  options: LongPollOptions = {},
+  extra: { other?: boolean; pubsub?: PubSubAdapter; websocket?: boolean; logger?: Logger } = {},
+): Promise<Started> {
   const record = newRecord();
-  const endpoint = new Endpoint({ logger: extra.logger ?? silentLogger, ...(extra.pubsub ? { pubsub: extra.pubsub } : {}) }).socket("/socket", fixtureSocket(options, record, extra.websocket === true));
+  const endpoint = new Endpoint({ logger: extra.logger ?? silentLogger, ...(extra.pubsub ? { pubsub: extra.pubsub } : {}) }).socket(
+    "/socket",
+    fixtureSocket(options, record, extra.websocket === true),
+  );
   if (extra.other === true) endpoint.socket("/other", fixtureSocket(options, record));
   const port = await endpoint.listen(0, "127.0.0.1");
   return { endpoint, url: `http://127.0.0.1:${port}`, record };

@@ -39,7 +39,10 @@ test("official client over LongPoll: many pushes in one tick travel as one batch
   const channel = socket.channel("room:batch", {});
   await answer(channel.join());
   const replies = await Promise.all(Array.from({ length: 150 }, (_, i) => answer(channel.push("echo", { i }))));
-  t.deepEqual(replies.map((r) => (r.response as { i: number }).i), Array.from({ length: 150 }, (_, i) => i));
+  t.deepEqual(
+    replies.map((r) => (r.response as { i: number }).i),
+    Array.from({ length: 150 }, (_, i) => i),
+  );
 });
 
 test("official client over LongPoll: a refused connect reaches onError as 403 and never opens", async (t) => {
@@ -47,7 +50,9 @@ test("official client over LongPoll: a refused connect reaches onError as 403 an
   t.teardown(() => s.endpoint.close());
   const errors: unknown[] = [];
   const socket = client(s.url, { transport: LongPoll, params: { reject: "1" } }, t.teardown);
-  socket.onError((e) => { errors.push(e); });
+  socket.onError((e) => {
+    errors.push(e);
+  });
   t.true(await until(() => errors.includes(403), 5000));
   t.false(socket.isConnected());
 });
@@ -57,17 +62,25 @@ test("official client over LongPoll: a 6 MiB burst of 8 KB broadcasts in one tic
   t.teardown(() => s.endpoint.close());
   const socket = client(s.url, { transport: LongPoll }, t.teardown);
   const opens: number[] = [];
-  socket.onOpen(() => { opens.push(Date.now()); });
+  socket.onOpen(() => {
+    opens.push(Date.now());
+  });
   const channel = socket.channel("room:burst", {});
   await answer(channel.join());
   const received: number[] = [];
   const count = 768;
   const all = new Promise<void>((resolve) => {
-    channel.on("new_msg", (payload: { i: number }) => { received.push(payload.i); if (received.length === count) resolve(); });
+    channel.on("new_msg", (payload: { i: number }) => {
+      received.push(payload.i);
+      if (received.length === count) resolve();
+    });
   });
   const body = "m".repeat(8 * 1024);
   for (let i = 0; i < count; i++) s.endpoint.broadcast("room:burst", "new_msg", { i, body }); // above the 4 MiB soft limit
   await Promise.race([all, new Promise((r) => setTimeout(r, 15_000))]);
-  t.deepEqual(received, Array.from({ length: count }, (_, i) => i));
+  t.deepEqual(
+    received,
+    Array.from({ length: count }, (_, i) => i),
+  );
   t.is(opens.length, 1, "no reconnect: the session lived");
 });

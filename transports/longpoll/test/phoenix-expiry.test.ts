@@ -18,7 +18,9 @@ test("official client over LongPoll: the session expires while the client is sta
     }
     return realFetch(input, init);
   };
-  t.teardown(() => { globalThis.fetch = realFetch; });
+  t.teardown(() => {
+    globalThis.fetch = realFetch;
+  });
 
   const socket = client(s.url, { transport: LongPoll }, t.teardown);
   const channel = socket.channel("room:expiry", {});

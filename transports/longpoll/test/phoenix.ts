@@ -7,7 +7,10 @@ import { Socket, type Channel, type Push, type SocketConnectOption } from "phoen
 export function answer(push: Push, timeoutMs = 3000): Promise<{ status: string; response: unknown }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no answer")), timeoutMs);
-    const done = (status: string) => (response: unknown) => { clearTimeout(timer); resolve({ status, response }); };
+    const done = (status: string) => (response: unknown) => {
+      clearTimeout(timer);
+      resolve({ status, response });
+    };
     push.receive("ok", done("ok")).receive("error", done("error")).receive("timeout", done("timeout"));
   });
 }
@@ -15,8 +18,15 @@ export function answer(push: Push, timeoutMs = 3000): Promise<{ status: string; 
 /** Resolves with the next `event` payload on `channel`. */
 export function next(channel: Channel, event: string, timeoutMs = 3000): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { channel.off(event, ref); reject(new Error(`no ${event}`)); }, timeoutMs);
-    const ref = channel.on(event, (payload: unknown) => { clearTimeout(timer); channel.off(event, ref); resolve(payload); });
+    const timer = setTimeout(() => {
+      channel.off(event, ref);
+      reject(new Error(`no ${event}`));
+    }, timeoutMs);
+    const ref = channel.on(event, (payload: unknown) => {
+      clearTimeout(timer);
+      channel.off(event, ref);
+      resolve(payload);
+    });
   });
 }
 

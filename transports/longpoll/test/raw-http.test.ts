@@ -76,7 +76,10 @@ test("a waiting GET is answered as soon as a message arrives", async (t) => {
   const answer = await waiting;
   t.true(Date.now() - began < 1000);
   t.is(answer.body?.status, 200);
-  t.deepEqual((answer.body?.messages as string[]).map((m) => JSON.parse(m)), [[null, null, "room:w", "new_msg", { hi: 1 }]]);
+  t.deepEqual(
+    (answer.body?.messages as string[]).map((m) => JSON.parse(m)),
+    [[null, null, "room:w", "new_msg", { hi: 1 }]],
+  );
 });
 
 test("POST without a token, with a forged token, or with a token of another mount: 410", async (t) => {
@@ -222,7 +225,12 @@ test("a POST that is not ndjson is one text frame (V1 clients)", async (t) => {
   const sent = await httpJson("POST", `${s.url}${PATH}?token=${token}`, { "content-type": "application/json" }, body);
   t.deepEqual(sent.body, { status: 200 });
   const answer = await poll(s.url, token);
-  t.deepEqual(JSON.parse((answer.body?.messages as string[])[0]!), { topic: "room:v1", event: "phx_reply", payload: { status: "ok", response: { joined: "room:v1" } }, ref: "1" });
+  t.deepEqual(JSON.parse((answer.body?.messages as string[])[0]!), {
+    topic: "room:v1",
+    event: "phx_reply",
+    payload: { status: "ok", response: { joined: "room:v1" } },
+    ref: "1",
+  });
 });
 
 test("an oversize body gets 413 without being buffered; the session and others are unaffected", async (t) => {
@@ -235,7 +243,14 @@ test("an oversize body gets 413 without being buffered; the session and others a
   t.deepEqual(declared.body, { status: 413, code: "ERR_BODY_TOO_LARGE" });
   // Chunked, no content-length: the limit is found while streaming.
   const streamed = await new Promise<number>((resolve, reject) => {
-    const req = request(`${s.url}${PATH}`, { method: "POST", headers: { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = request(
+      `${s.url}${PATH}`,
+      { method: "POST", headers: { "content-type": "application/x-ndjson", "x-phoenix-longpoll-token": token } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("error", reject);
     req.write("A".repeat(800));
     setTimeout(() => req.end("A".repeat(800)), 20);
@@ -276,7 +291,12 @@ test("configuration: a missing secret is ERR_NO_SECRET in production; a short on
 });
 
 test("configuration: back-pressure options are checked as on every transport", (t) => {
-  for (const bad of [{ maxBufferedBytes: 0 }, { maxBufferedBytes: 1000, hardMaxBufferedBytes: 999 }, { slowConsumerGraceMs: -1 }, { maxBufferedMessages: 1.5 }]) {
+  for (const bad of [
+    { maxBufferedBytes: 0 },
+    { maxBufferedBytes: 1000, hardMaxBufferedBytes: 999 },
+    { slowConsumerGraceMs: -1 },
+    { maxBufferedMessages: 1.5 },
+  ]) {
     t.is(t.throws(() => longpoll(bad), { instanceOf: FawkesError })?.code, "ERR_BAD_OPTION", JSON.stringify(bad));
   }
   t.notThrows(() => longpoll({ maxBufferedBytes: 1024, hardMaxBufferedBytes: 1024, slowConsumerGraceMs: 1, maxBufferedMessages: 1 }));

@@ -50,10 +50,22 @@ export interface SockJSAdapterOptions {
 }
 
 /** The event objects handed to the `on*` handlers (the subset Phoenix reads). */
-export interface SockJSOpenEvent { readonly type: "open" }
-export interface SockJSMessageEvent { readonly type: "message"; readonly data: string }
-export interface SockJSCloseEvent { readonly type: "close"; readonly code: number; readonly reason: string; readonly wasClean: boolean }
-export interface SockJSErrorEvent { readonly type: "error" }
+export interface SockJSOpenEvent {
+  readonly type: "open";
+}
+export interface SockJSMessageEvent {
+  readonly type: "message";
+  readonly data: string;
+}
+export interface SockJSCloseEvent {
+  readonly type: "close";
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+export interface SockJSErrorEvent {
+  readonly type: "error";
+}
 
 /** Close code the adapter uses when the server broke the handshake. */
 export const HANDSHAKE_FAILED = 4002;
@@ -121,7 +133,9 @@ export class SockJSWebSocket {
     if (options.transportOptions !== undefined) sockOptions.transportOptions = options.transportOptions;
     const sock = new (SockJS as unknown as SockJSConstructor)(this.url, null, sockOptions);
     this.sock = sock;
-    sock.onopen = () => { if (token !== undefined) sock.send(token); };
+    sock.onopen = () => {
+      if (token !== undefined) sock.send(token);
+    };
     sock.onmessage = (event) => this.receive(event.data);
     sock.onclose = (event) => {
       this.readyState = SockJSWebSocket.CLOSED;
@@ -190,7 +204,7 @@ export function sockjsUrl(url: string, name = "sockjs"): string {
 
 /** Reads the token from Phoenix's `base64url.bearer.phx.<base64>` subprotocol. */
 export function authTokenFrom(protocols: string | readonly string[] | undefined): string | undefined {
-  const list = typeof protocols === "string" ? [protocols] : protocols ?? [];
+  const list = typeof protocols === "string" ? [protocols] : (protocols ?? []);
   const entry = list.find((p) => p.startsWith(AUTH_TOKEN_PREFIX));
   if (entry === undefined) return undefined;
   const b64 = entry.slice(AUTH_TOKEN_PREFIX.length).replace(/-/g, "+").replace(/_/g, "/");

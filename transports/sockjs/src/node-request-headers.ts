@@ -35,5 +35,7 @@ function install(): void {
 export function addSessionHeaders(session: string, headers: Readonly<Record<string, string>>): () => void {
   install();
   bySession.set(session, headers);
-  return () => { bySession.delete(session); };
+  return () => {
+    bySession.delete(session);
+  };
 }

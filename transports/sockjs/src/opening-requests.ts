@@ -57,7 +57,13 @@ export class OpeningRequests {
     const timer = setTimeout(() => this.entries.delete(key), this.ttlMs);
     timer.unref();
     this.entries.set(key, {
-      request: { headers: req.headers, remoteAddress: req.socket.remoteAddress ?? "", remotePort: req.socket.remotePort ?? 0, socket: output.socket, response: output.response },
+      request: {
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress ?? "",
+        remotePort: req.socket.remotePort ?? 0,
+        socket: output.socket,
+        response: output.response,
+      },
       timer,
     });
   }

@@ -84,10 +84,14 @@ export class ResponseMeter implements OutboundMeter {
 
 /** Reports nothing queued: for a WebSocket session whose upgrade was not seen (its socket is unknown). */
 class UnmeteredSession implements OutboundMeter {
-  queued(): number { return 0; }
+  queued(): number {
+    return 0;
+  }
   wrote(): void {}
   attach(): void {}
-  attached(): boolean { return true; }
+  attached(): boolean {
+    return true;
+  }
   destroy(): void {}
 }
 
@@ -99,7 +103,10 @@ class UnmeteredSession implements OutboundMeter {
  * from its next request; a WebSocket session cannot be measured (never cut off
  * for a count it cannot make).
  */
-export function meterFor(opening: { readonly socket?: Duplex | undefined; readonly response?: ServerResponse | undefined }, protocol: string | undefined): OutboundMeter {
+export function meterFor(
+  opening: { readonly socket?: Duplex | undefined; readonly response?: ServerResponse | undefined },
+  protocol: string | undefined,
+): OutboundMeter {
   if (opening.socket !== undefined) return new SocketMeter(opening.socket);
   if (opening.response !== undefined || !(protocol ?? "").startsWith("websocket")) return new ResponseMeter(opening.response);
   return new UnmeteredSession();

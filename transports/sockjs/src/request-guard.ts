@@ -14,7 +14,8 @@ export function guardRequest(log: Logger, what: string, target: ServerResponse |
   } catch (cause) {
     log.error(`${what} failed`, { code: "ERR_TRANSPORT_CALLBACK", cause });
     try {
-      if (isResponse(target) && !target.headersSent) target.writeHead(500, { "content-type": "text/plain; charset=UTF-8", connection: "close" }).end("500 Internal Server Error\n");
+      if (isResponse(target) && !target.headersSent)
+        target.writeHead(500, { "content-type": "text/plain; charset=UTF-8", connection: "close" }).end("500 Internal Server Error\n");
       else target.destroy();
     } catch (again) {
       log.error(`${what} failed while answering`, { code: "ERR_TRANSPORT_CALLBACK", cause: again });

@@ -1,6 +1,13 @@
 import {
-  CloseCode, SlowConsumerWatch, guarded, truncateCloseReason,
-  type ConnectRequest, type ConnectionPort, type ConnectionSink, type Frame, type TransportHost,
+  CloseCode,
+  SlowConsumerWatch,
+  guarded,
+  truncateCloseReason,
+  type ConnectRequest,
+  type ConnectionPort,
+  type ConnectionSink,
+  type Frame,
+  type TransportHost,
 } from "@fawkes/core";
 import { OPEN_ACK, SockJSCloseCode, refusalCloseCode } from "./protocol.js";
 import { wireCloseCode } from "./close-codes.js";
@@ -53,10 +60,19 @@ export class SessionBridge {
     private readonly ended: BridgeEnded,
   ) {
     this.state = wantsToken ? "awaiting-token" : "connecting";
-    conn.on("data", this.guard("sockjs data", (message: unknown) => this.onData(message)));
-    conn.on("close", this.guard("sockjs close", () => this.onSessionClosed()));
+    conn.on(
+      "data",
+      this.guard("sockjs data", (message: unknown) => this.onData(message)),
+    );
+    conn.on(
+      "close",
+      this.guard("sockjs close", () => this.onSessionClosed()),
+    );
     if (wantsToken) {
-      this.timer = setTimeout(this.guard("sockjs auth timer", () => this.end(SockJSCloseCode.AuthTimeout, "ERR_AUTH_TIMEOUT: no auth token message")), options.authTimeout);
+      this.timer = setTimeout(
+        this.guard("sockjs auth timer", () => this.end(SockJSCloseCode.AuthTimeout, "ERR_AUTH_TIMEOUT: no auth token message")),
+        options.authTimeout,
+      );
       this.timer.unref();
     } else {
       void this.connect(undefined);
@@ -172,7 +188,10 @@ export class SessionBridge {
       close: (code, reason) => this.end(code, reason),
     };
     this.port = decision.open(sink);
-    this.timer = setTimeout(this.guard("sockjs idle timer", () => this.end(CloseCode.GoingAway, "idle timeout")), this.options.timeout);
+    this.timer = setTimeout(
+      this.guard("sockjs idle timer", () => this.end(CloseCode.GoingAway, "idle timeout")),
+      this.options.timeout,
+    );
     this.timer.unref();
     const queued = this.pending;
     this.pending = [];
@@ -187,7 +206,11 @@ export class SessionBridge {
     if (frame.opcode !== "text") {
       // SockJS carries text only. A binary frame (a binary payload under JSON V2)
       // is dropped rather than corrupted; the client never sees a broken frame.
-      this.host.log.error("dropped a binary frame: sockjs carries text only", { code: "ERR_BINARY_UNSUPPORTED", transport: this.host.name, bytes: frame.data.byteLength });
+      this.host.log.error("dropped a binary frame: sockjs carries text only", {
+        code: "ERR_BINARY_UNSUPPORTED",
+        transport: this.host.name,
+        bytes: frame.data.byteLength,
+      });
       return;
     }
     try {
@@ -214,19 +237,31 @@ export class SessionBridge {
       this.watch = undefined;
       return;
     }
-    (this.watch ??= new SlowConsumerWatch(limits, () => this.meter.queued(), () => this.cutOff())).check();
+    (this.watch ??= new SlowConsumerWatch(
+      limits,
+      () => this.meter.queued(),
+      () => this.cutOff(),
+    )).check();
   }
 
   /** The slow-consumer policy fired: close, and free the buffers if the client still takes nothing. */
   private cutOff(): void {
     const queued = this.meter.queued();
-    this.host.log.warn("closing a sockjs session that stopped reading", { code: "ERR_SLOW_CONSUMER", transport: this.host.name, peer: this.request.remoteAddress, queued });
+    this.host.log.warn("closing a sockjs session that stopped reading", {
+      code: "ERR_SLOW_CONSUMER",
+      transport: this.host.name,
+      peer: this.request.remoteAddress,
+      queued,
+    });
     this.end(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER");
     // The close frame queues behind what the client never read; give it the
     // grace period to leave, then drop the connection and its buffers.
-    const release = setTimeout(this.guard("sockjs slow-consumer release", () => {
-      if (this.meter.queued() > 0) this.meter.destroy();
-    }), this.options.backpressure.slowConsumerGraceMs);
+    const release = setTimeout(
+      this.guard("sockjs slow-consumer release", () => {
+        if (this.meter.queued() > 0) this.meter.destroy();
+      }),
+      this.options.backpressure.slowConsumerGraceMs,
+    );
     release.unref();
   }
 

@@ -65,15 +65,22 @@ function connectWebSocket(request: ClientConnectOptions, options: SockJSWebSocke
       settled = true;
       clearTimeout(timer);
       connection.handshake = undefined;
-      if (outcome instanceof Error) { ws.terminate(); reject(outcome); } else resolve(outcome);
+      if (outcome instanceof Error) {
+        ws.terminate();
+        reject(outcome);
+      } else resolve(outcome);
     };
     const timer = setTimeout(() => settle(new Error(`sockjs ${options.endpoint} websocket connect timed out`)), options.connectTimeoutMs ?? 5000);
-    const sendToken = (): void => { if (request.authToken !== undefined) connection.write([request.authToken]); };
+    const sendToken = (): void => {
+      if (request.authToken !== undefined) connection.write([request.authToken]);
+    };
     connection.handshake = {
       opened: sendToken,
       message: (m) => settle(m === OPEN_ACK ? { ok: true, connection } : new Error("sockjs server sent a message before the Fawkes open ack")),
     };
-    ws.once("open", () => { if (!framed) sendToken(); });
+    ws.once("open", () => {
+      if (!framed) sendToken();
+    });
     ws.once("unexpected-response", (_req, res) => {
       res.resume();
       settle({ ok: false, status: res.statusCode ?? 0 });
@@ -94,7 +101,11 @@ class SockJSWebSocketConnection implements ClientConnection {
   /** The close the server announced in a `c[...]` frame (framed endpoint). */
   private announced: { code: number; reason: string } | undefined;
 
-  constructor(private readonly ws: WebSocket, private readonly socket: () => Socket | undefined, private readonly framed: boolean) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: () => Socket | undefined,
+    private readonly framed: boolean,
+  ) {
     ws.on("message", (data: Buffer) => {
       const text = data.toString("utf8");
       if (framed) this.frame(text);
@@ -143,7 +154,10 @@ class SockJSWebSocketConnection implements ClientConnection {
   /** @internal */
   write(messages: readonly string[]): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.framed) { this.ws.send(JSON.stringify(messages)); return; }
+    if (this.framed) {
+      this.ws.send(JSON.stringify(messages));
+      return;
+    }
     const socket = this.socket();
     socket?.cork();
     for (const m of messages) this.ws.send(m);
@@ -153,16 +167,26 @@ class SockJSWebSocketConnection implements ClientConnection {
   private frame(text: string): void {
     const body = text.slice(1);
     switch (text[0]) {
-      case "o": this.handshake?.opened(); return;
-      case "h": return;
-      case "a": for (const m of list(parse(body))) if (typeof m === "string") this.message(m); return;
-      case "m": { const m = parse(body); if (typeof m === "string") this.message(m); return; }
+      case "o":
+        this.handshake?.opened();
+        return;
+      case "h":
+        return;
+      case "a":
+        for (const m of list(parse(body))) if (typeof m === "string") this.message(m);
+        return;
+      case "m": {
+        const m = parse(body);
+        if (typeof m === "string") this.message(m);
+        return;
+      }
       case "c": {
         const [code, reason] = list(parse(body));
         if (typeof code === "number") this.announced = { code, reason: typeof reason === "string" ? reason : "" };
         return;
       }
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -178,7 +202,11 @@ function textOf(frame: Frame): string {
 }
 
 function parse(json: string): unknown {
-  try { return JSON.parse(json) as unknown; } catch { return undefined; }
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function list(value: unknown): readonly unknown[] {

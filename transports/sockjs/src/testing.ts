@@ -92,9 +92,14 @@ function connectSockJS(request: ClientConnectOptions, options: SockJSClientDrive
       undoHeaders();
       reject(new Error(`sockjs connect timed out (${options.transports.join(",")})`));
     }, options.connectTimeoutMs ?? 5000);
-    sock.onopen = () => { if (request.authToken !== undefined) sock.send(request.authToken); };
+    sock.onopen = () => {
+      if (request.authToken !== undefined) sock.send(request.authToken);
+    };
     sock.onmessage = (event) => {
-      if (settled) { connection.push(event.data); return; }
+      if (settled) {
+        connection.push(event.data);
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       if (event.data === OPEN_ACK) {
@@ -123,8 +128,13 @@ class SockJSClientConnection implements ClientConnection {
   private resolveClosed!: (info: { code: number | undefined; reason: string }) => void;
   private isClosed = false;
 
-  constructor(private readonly sock: SockLike, private readonly xhrSend: { readonly url: string; readonly headers: Readonly<Record<string, string>> }) {
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  constructor(
+    private readonly sock: SockLike,
+    private readonly xhrSend: { readonly url: string; readonly headers: Readonly<Record<string, string>> },
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
   }
 
   send(frame: Frame): void {
@@ -138,7 +148,9 @@ class SockJSClientConnection implements ClientConnection {
    */
   sendBatch(frames: readonly Frame[]): void {
     const body = JSON.stringify(frames.map(textOf));
-    const req = httpRequest(this.xhrSend.url, { method: "POST", headers: { ...this.xhrSend.headers, "content-type": "text/plain;charset=UTF-8" } }, (res) => res.resume());
+    const req = httpRequest(this.xhrSend.url, { method: "POST", headers: { ...this.xhrSend.headers, "content-type": "text/plain;charset=UTF-8" } }, (res) =>
+      res.resume(),
+    );
     req.on("error", () => {}); // the case sees the missing replies
     req.end(body);
   }

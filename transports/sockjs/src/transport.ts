@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { CloseCode, connectRequestFrom, guarded, parseParams, splitPathQuery, type Transport, type TransportContext, type TransportInstance } from "@fawkes/core";
+import {
+  CloseCode,
+  connectRequestFrom,
+  guarded,
+  parseParams,
+  splitPathQuery,
+  type Transport,
+  type TransportContext,
+  type TransportInstance,
+} from "@fawkes/core";
 import { resolveOptions, type ResolvedSockJSOptions, type SockJSOptions } from "./options.js";
 import { OpeningRequests, RECEIVING_KINDS, parseSockJSPath, type OpeningRequest } from "./opening-requests.js";
 import { AUTH_PARAM } from "./protocol.js";
@@ -52,12 +61,18 @@ class SockJSTransportInstance implements TransportInstance {
   private readonly opening: OpeningRequests;
   private readonly bridges = new Map<SessionBridge, { readonly session: string | undefined; readonly conn: SockJSConn }>();
   /** Server-closed sessions whose close frame waits for the client's next poll. */
-  private readonly unsent = new Map<string, { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout; messagesFirst: boolean }>();
+  private readonly unsent = new Map<
+    string,
+    { readonly sent: Promise<void>; readonly done: () => void; readonly timer: NodeJS.Timeout; messagesFirst: boolean }
+  >();
   /** Session ids with a live bridge (their later requests open nothing), with the session's output meter. */
   private readonly liveSessions = new Map<string, OutboundMeter>();
   private closing = false;
 
-  constructor(private readonly context: TransportContext, private readonly options: ResolvedSockJSOptions) {
+  constructor(
+    private readonly context: TransportContext,
+    private readonly options: ResolvedSockJSOptions,
+  ) {
     const { host } = context;
     this.opening = new OpeningRequests(options.disconnectDelay + 10_000);
     const server = createSockJSServer({
@@ -76,7 +91,12 @@ class SockJSTransportInstance implements TransportInstance {
     });
     server.on("connection", (conn: SockJSConn | null) => {
       if (conn === null) return;
-      guarded(host.log, "sockjs connection", () => this.onConnection(conn), () => conn.close(wireCloseCode(CloseCode.InternalError), "ERR_INTERNAL: connection failed"))();
+      guarded(
+        host.log,
+        "sockjs connection",
+        () => this.onConnection(conn),
+        () => conn.close(wireCloseCode(CloseCode.InternalError), "ERR_INTERNAL: connection failed"),
+      )();
     });
     this.handler = server.listener().getHandler();
   }
@@ -130,7 +150,9 @@ class SockJSTransportInstance implements TransportInstance {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.unsent.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(this.options.disconnectDelay, 2000)); });
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.min(this.options.disconnectDelay, 2000));
+    });
     await Promise.race([Promise.all([...this.unsent.values()].map((u) => u.sent)), grace]);
     clearTimeout(timer);
     for (const u of this.unsent.values()) clearTimeout(u.timer);
@@ -165,8 +187,16 @@ class SockJSTransportInstance implements TransportInstance {
   /** A server-closed session with no request attached: remember it until its next poll. */
   private trackUnsent(session: string, messagesFirst: boolean): void {
     let done!: () => void;
-    const sent = new Promise<void>((resolve) => { done = resolve; });
-    const timer = setTimeout(guarded(this.context.host.log, "sockjs unsent close frame timer", () => { this.unsent.delete(session); done(); }), this.options.disconnectDelay);
+    const sent = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const timer = setTimeout(
+      guarded(this.context.host.log, "sockjs unsent close frame timer", () => {
+        this.unsent.delete(session);
+        done();
+      }),
+      this.options.disconnectDelay,
+    );
     timer.unref();
     this.unsent.set(session, { sent, done, timer, messagesFirst });
   }
@@ -229,10 +259,13 @@ class SockJSTransportInstance implements TransportInstance {
       return false;
     }
     let seen = 0;
-    req.on("data", guarded(this.context.host.log, "sockjs body limit", (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > limit) req.destroy();
-    }));
+    req.on(
+      "data",
+      guarded(this.context.host.log, "sockjs body limit", (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > limit) req.destroy();
+      }),
+    );
     return true;
   }
 }

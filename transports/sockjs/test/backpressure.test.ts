@@ -40,7 +40,10 @@ for (const sub of SUB_TRANSPORTS) {
     for (let batch = 0; batch < MAX_BATCHES && !cut(); batch++) {
       for (let i = 0; i < BATCH; i++) f.endpoint.broadcast(topic, "new_msg", { seq: sent++, pad: PAYLOAD });
       // Paced by the reader: it never falls behind, the paused client only grows.
-      t.deepEqual((await reader.messages(BATCH, 10_000)).map(seqOf), Array.from({ length: BATCH }, (_, i) => sent - BATCH + i));
+      t.deepEqual(
+        (await reader.messages(BATCH, 10_000)).map(seqOf),
+        Array.from({ length: BATCH }, (_, i) => sent - BATCH + i),
+      );
     }
     t.true(await eventually(cut, 2 * LIMITS.slowConsumerGraceMs), `not cut off after ${sent} broadcasts of 24 KB`);
     t.log(`cut off after ${sent} broadcasts of 24 KB`);
@@ -50,7 +53,10 @@ for (const sub of SUB_TRANSPORTS) {
     t.true(await eventually(() => f.endpoint.connectionCount === 1), "only the reader is left");
     // The reader is still served in full after the cut.
     for (let i = 0; i < BATCH; i++) f.endpoint.broadcast(topic, "new_msg", { seq: sent++, pad: "after" });
-    t.deepEqual((await reader.messages(BATCH)).map(seqOf), Array.from({ length: BATCH }, (_, i) => sent - BATCH + i));
+    t.deepEqual(
+      (await reader.messages(BATCH)).map(seqOf),
+      Array.from({ length: BATCH }, (_, i) => sent - BATCH + i),
+    );
     if (sub === "xhr-polling") {
       // A poll after the cut reads what was queued, then the close frame.
       paused.resume();
@@ -68,7 +74,10 @@ test("a polling client that keeps polling under a fast stream of broadcasts is n
   // About 2.3 MB in bursts of 384 KB: over the soft limit for moments, never for the grace period.
   for (let batch = 0; batch < 6; batch++) {
     for (let i = 0; i < 16; i++) f.endpoint.broadcast(topic, "new_msg", { seq: sent++, pad: PAYLOAD });
-    t.deepEqual((await reader.messages(16, 10_000)).map(seqOf), Array.from({ length: 16 }, (_, i) => sent - 16 + i));
+    t.deepEqual(
+      (await reader.messages(16, 10_000)).map(seqOf),
+      Array.from({ length: 16 }, (_, i) => sent - 16 + i),
+    );
   }
   t.false(f.logged.some((l) => l.fields?.code === "ERR_SLOW_CONSUMER"));
   t.is(f.endpoint.connectionCount, 1);

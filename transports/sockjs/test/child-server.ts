@@ -16,11 +16,18 @@ const fixture = await startFixtureServer({
   logger: {
     debug() {},
     info() {},
-    warn(message, fields) { process.stderr.write(`warn ${message} ${fields?.code ?? ""}\n`); },
-    error(message, fields) { process.stderr.write(`error ${message} ${fields?.code ?? ""}\n`); },
+    warn(message, fields) {
+      process.stderr.write(`warn ${message} ${fields?.code ?? ""}\n`);
+    },
+    error(message, fields) {
+      process.stderr.write(`error ${message} ${fields?.code ?? ""}\n`);
+    },
   },
 });
 process.stdout.write(`listening ${fixture.port}\n`);
 process.once("SIGTERM", () => {
-  fixture.close().then(() => process.exit(0), () => process.exit(3));
+  fixture.close().then(
+    () => process.exit(0),
+    () => process.exit(3),
+  );
 });

@@ -25,9 +25,18 @@ export async function startChild(t: { teardown(fn: () => void): void }, options:
   const child = spawn(process.execPath, [SCRIPT, JSON.stringify(options)], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let running = true;
-  child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => { running = false; resolve(code); }));
-  t.teardown(() => { if (running) child.kill("SIGKILL"); });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
+  t.teardown(() => {
+    if (running) child.kill("SIGKILL");
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -44,7 +53,9 @@ export async function startChild(t: { teardown(fn: () => void): void }, options:
     exited,
     stderr: () => stderr,
     alive: () => running,
-    signal: (signal) => { child.kill(signal); },
+    signal: (signal) => {
+      child.kill(signal);
+    },
     async control(route, body) {
       const res = await fetch(`${base}/fixture/${route}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
       await res.arrayBuffer();

@@ -30,6 +30,9 @@ test("send refuses binary data with ERR_BINARY_UNSUPPORTED", (t) => {
 test("the client entry imports nothing from Node", async (t) => {
   const source = await readFile(fileURLToPath(new URL("../dist/client.js", import.meta.url)), "utf8");
   const imports = [...source.matchAll(/^(?:import|export)\b[^;]*?from "([^"]+)"/gm)].map((m) => m[1]);
-  t.deepEqual(imports.filter((s) => s!.startsWith("node:") || !(s === "sockjs-client" || s!.startsWith("./"))), []);
+  t.deepEqual(
+    imports.filter((s) => s!.startsWith("node:") || !(s === "sockjs-client" || s!.startsWith("./"))),
+    [],
+  );
   t.true(imports.includes("sockjs-client"));
 });

@@ -14,7 +14,10 @@ const faults = {
 // browser), then on both WebSocket endpoints with our own client, which can
 // batch messages into one SockJS frame and stop reading.
 const drivers: [string, ClientDriver][] = [
-  ...(["websocket", "xhr-streaming", "xhr-polling", "eventsource"] as const).map((sub): [string, ClientDriver] => [sub, sockjsClientDriver({ transports: [sub] })]),
+  ...(["websocket", "xhr-streaming", "xhr-polling", "eventsource"] as const).map((sub): [string, ClientDriver] => [
+    sub,
+    sockjsClientDriver({ transports: [sub] }),
+  ]),
   ["framed websocket, own client", sockjsWebSocketDriver({ endpoint: "framed" })],
   ["raw websocket, own client", sockjsWebSocketDriver({ endpoint: "raw" })],
 ];

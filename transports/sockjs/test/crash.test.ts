@@ -20,7 +20,11 @@ async function connected(sub: SubTransport, child: ChildServer, query = "vsn=2.0
 }
 
 /** The process is alive and `client` (connected earlier) still gets answers. */
-async function stillServes(t: { true(v: boolean, m?: string): void; is(a: unknown, b: unknown, m?: string): void }, child: ChildServer, client: RawClient): Promise<void> {
+async function stillServes(
+  t: { true(v: boolean, m?: string): void; is(a: unknown, b: unknown, m?: string): void },
+  child: ChildServer,
+  client: RawClient,
+): Promise<void> {
   t.true(child.alive(), `process died: ${child.stderr()}`);
   await client.send(heartbeat("after"));
   t.is(refOf((await client.messages(1))[0]!), "after", "bystander served");
@@ -28,8 +32,12 @@ async function stillServes(t: { true(v: boolean, m?: string): void; is(a: unknow
 
 let shared: ChildServer;
 const teardowns: (() => void)[] = [];
-test.before(async () => { shared = await startChild({ teardown: (fn) => teardowns.push(fn) }); });
-test.after.always(() => { for (const fn of teardowns) fn(); });
+test.before(async () => {
+  shared = await startChild({ teardown: (fn) => teardowns.push(fn) });
+});
+test.after.always(() => {
+  for (const fn of teardowns) fn();
+});
 
 for (const sub of SUB_TRANSPORTS) {
   test(`${sub}: a malformed frame closes that session with 1007 (3007 on the wire); the process lives on`, async (t) => {
@@ -122,7 +130,7 @@ test("xhr_send: a malformed body gets 500, an unknown session 404, a huge body 4
     return res.status;
   };
   const session = c.session;
-  for (const body of ["", "[", "{}", "null", "\"x\"", "\u0000\u0001"]) t.is(await post(root(session), body), 500, JSON.stringify(body));
+  for (const body of ["", "[", "{}", "null", '"x"', "\u0000\u0001"]) t.is(await post(root(session), body), 500, JSON.stringify(body));
   t.is(await post(root("no-such-session"), JSON.stringify([heartbeat("1")])), 404);
   t.is(await post(root(session), "x".repeat(2 * 1024 * 1024)), 413);
   await stillServes(t, shared, c);

@@ -19,7 +19,11 @@ export async function startFixture(t: ExecutionContext, options: SockJSOptions =
   const connects: Fixture["connects"] = [];
   const terminated: string[] = [];
   const logged: Fixture["logged"] = [];
-  const record = (level: string): Logger[keyof Logger] => (message, fields) => { logged.push({ level, message, fields }); };
+  const record =
+    (level: string): Logger[keyof Logger] =>
+    (message, fields) => {
+      logged.push({ level, message, fields });
+    };
   const logger: Logger = { ...silentLogger, warn: record("warn"), error: record("error") };
   const socket = defineSocket({
     serializers: [jsonV2, jsonV1, ...extraSerializers],
@@ -37,12 +41,22 @@ export async function startFixture(t: ExecutionContext, options: SockJSOptions =
       join: (topic, payload) => ((payload as { reject?: boolean }).reject ? error({ reason: "unauthorized" }) : ok({ joined: topic })),
       handleIn(event: string, payload: unknown, s: ChannelSocket) {
         if (event === "echo") return ok(payload);
-        if (event === "broadcast") { s.broadcast("new_msg", payload); return ok(); }
-        if (event === "push") { s.push("pushed", payload); return ok(); }
-        if (event === "binary") { return ok(new Uint8Array([1, 2, 3])); }
+        if (event === "broadcast") {
+          s.broadcast("new_msg", payload);
+          return ok();
+        }
+        if (event === "push") {
+          s.push("pushed", payload);
+          return ok();
+        }
+        if (event === "binary") {
+          return ok(new Uint8Array([1, 2, 3]));
+        }
         return error({ reason: "unknown" });
       },
-      terminate(reason) { terminated.push(reason); },
+      terminate(reason) {
+        terminated.push(reason);
+      },
     });
   const endpoint = new Endpoint({ logger }).socket("/socket", socket);
   const port = await endpoint.listen(0, "127.0.0.1");

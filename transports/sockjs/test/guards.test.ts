@@ -16,13 +16,20 @@ import { fakeConn, host, meter, recorder, request, tick } from "./fakes.js";
 
 test("a throw while handling a message ends only that session with 1011 (3011), after sockjs's delivery returned", async (t) => {
   const { log, logged } = recorder();
-  const { host: h, closed } = host(log, () => ({ receive() { throw new Error("boom"); } }));
+  const { host: h, closed } = host(log, () => ({
+    receive() {
+      throw new Error("boom");
+    },
+  }));
   const conn = fakeConn();
   const ended: boolean[] = [];
   new SessionBridge(conn, request, false, h, resolveOptions({}), meter(), (_b, pending) => ended.push(pending));
   await tick();
   t.deepEqual(conn.writes, ["fawkes:open"]);
-  t.notThrows(() => { conn.emit("data", "x"); conn.emit("data", "y"); });
+  t.notThrows(() => {
+    conn.emit("data", "x");
+    conn.emit("data", "y");
+  });
   t.deepEqual(conn.closes, [], "not closed while sockjs is still delivering");
   await tick();
   t.deepEqual(conn.closes, [[3011, "ERR_INTERNAL: transport callback failed"]]);
@@ -35,11 +42,24 @@ test("a close decided mid-delivery is deferred and the rest of that frame never 
   const { log } = recorder();
   const received: string[] = [];
   let sink: { close(code: number, reason: string): void } | undefined;
-  const { host: h } = host(log, () => ({ receive(frame) { received.push(frame.data as string); sink!.close(1007, "ERR_MALFORMED_FRAME"); } }));
+  const { host: h } = host(log, () => ({
+    receive(frame) {
+      received.push(frame.data as string);
+      sink!.close(1007, "ERR_MALFORMED_FRAME");
+    },
+  }));
   const original = h.connect;
   h.connect = async (r) => {
     const decision = await original(r);
-    return decision.ok ? { ...decision, open: (s) => { sink = s; return decision.open(s); } } : decision;
+    return decision.ok
+      ? {
+          ...decision,
+          open: (s) => {
+            sink = s;
+            return decision.open(s);
+          },
+        }
+      : decision;
   };
   const conn = fakeConn();
   new SessionBridge(conn, request, false, h, resolveOptions({}), meter(), () => {});
@@ -70,33 +90,66 @@ test("a close that throws (faye's code check) drops the connection instead of le
 
 test("guardRequest answers a throwing handler with 500, or destroys what cannot be answered", (t) => {
   const { log, logged } = recorder();
-  const boom = () => { throw new Error("boom"); };
+  const boom = () => {
+    throw new Error("boom");
+  };
   const answered: number[] = [];
-  const res = { headersSent: false, writeHead(status: number) { answered.push(status); return { end() {} }; }, destroy() { answered.push(-1); } } as unknown as ServerResponse;
+  const res = {
+    headersSent: false,
+    writeHead(status: number) {
+      answered.push(status);
+      return { end() {} };
+    },
+    destroy() {
+      answered.push(-1);
+    },
+  } as unknown as ServerResponse;
   t.true(guardRequest(log, "req", res, boom));
   t.deepEqual(answered, [500]);
   const sent = { ...res, headersSent: true, writeHead: res.writeHead, destroy: res.destroy } as unknown as ServerResponse;
   t.true(guardRequest(log, "req", sent, boom));
   t.deepEqual(answered, [500, -1]);
-  const socket = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+  const socket = new Duplex({
+    read() {},
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
   t.true(guardRequest(log, "upgrade", socket, boom));
   t.true(socket.destroyed);
-  t.false(guardRequest(log, "req", res, () => false), "a declined request stays declined");
+  t.false(
+    guardRequest(log, "req", res, () => false),
+    "a declined request stays declined",
+  );
   t.is(logged.filter((l) => l.code === "ERR_TRANSPORT_CALLBACK").length, 3);
 });
 
 test("a throw inside the transport's request handling answers that request with 500; the server goes on", async (t) => {
   const { log, logged } = recorder();
   const server = http.createServer();
-  const refusingHost = { name: "sockjs", path: "/socket/sockjs", mount: "/socket", log, connect: async () => ({ ok: false, status: 403, code: "ERR_REFUSED", reason: "no" }) } as unknown as TransportHost;
+  const refusingHost = {
+    name: "sockjs",
+    path: "/socket/sockjs",
+    mount: "/socket",
+    log,
+    connect: async () => ({ ok: false, status: 403, code: "ERR_REFUSED", reason: "no" }),
+  } as unknown as TransportHost;
   const instance = sockjs().attach({ server, host: refusingHost });
   let poison = true;
   server.on("request", (req, res) => {
-    if (poison) Object.defineProperty(req, "headers", { get() { throw new Error("boom"); } });
+    if (poison)
+      Object.defineProperty(req, "headers", {
+        get() {
+          throw new Error("boom");
+        },
+      });
     if (!instance.handleRequest!(req, res)) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.teardown(() => { server.closeAllConnections(); server.close(); });
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   const { port } = server.address() as { port: number };
   const url = `http://127.0.0.1:${port}/socket/sockjs/000/abc/xhr`;
   t.is((await fetch(url, { method: "POST" })).status, 500);

@@ -28,7 +28,12 @@ test("an HTTP session counts what waits between requests, and the attached respo
 });
 
 test("a WebSocket session reads its socket's writableLength; an unseen one is never counted", (t) => {
-  const socket = new Duplex({ read() {}, write(_c, _e, cb) { setTimeout(cb, 1000).unref(); } });
+  const socket = new Duplex({
+    read() {},
+    write(_c, _e, cb) {
+      setTimeout(cb, 1000).unref();
+    },
+  });
   socket.write(Buffer.alloc(10));
   socket.write(Buffer.alloc(20));
   const meter = new SocketMeter(socket);

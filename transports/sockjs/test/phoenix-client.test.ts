@@ -8,7 +8,8 @@ const SUB_TRANSPORTS = ["websocket", "xhr-streaming", "xhr-polling", "eventsourc
 
 function reply(push: Push): Promise<{ status: string; response: unknown }> {
   return new Promise((resolve, reject) => {
-    push.receive("ok", (response: unknown) => resolve({ status: "ok", response }))
+    push
+      .receive("ok", (response: unknown) => resolve({ status: "ok", response }))
       .receive("error", (response: unknown) => resolve({ status: "error", response }))
       .receive("timeout", () => reject(new Error("push timed out")));
   });
@@ -16,7 +17,10 @@ function reply(push: Push): Promise<{ status: string; response: unknown }> {
 
 function nextEvent(channel: Channel, event: string): Promise<unknown> {
   return new Promise((resolve) => {
-    const ref = channel.on(event, (payload: unknown) => { channel.off(event, ref); resolve(payload); });
+    const ref = channel.on(event, (payload: unknown) => {
+      channel.off(event, ref);
+      resolve(payload);
+    });
   });
 }
 
@@ -32,7 +36,9 @@ for (const sub of SUB_TRANSPORTS) {
     });
     t.teardown(() => socket.disconnect());
     const closes: number[] = [];
-    socket.onClose((event) => { closes.push(event.code); });
+    socket.onClose((event) => {
+      closes.push(event.code);
+    });
     socket.connect();
 
     const channel = socket.channel("room:lobby", {});
@@ -75,8 +81,12 @@ test("phoenix client: a refused connection never reports open and closes with 44
   t.teardown(() => socket.disconnect());
   let opened = false;
   const closes: number[] = [];
-  socket.onOpen(() => { opened = true; });
-  socket.onClose((event) => { closes.push(event.code); });
+  socket.onOpen(() => {
+    opened = true;
+  });
+  socket.onClose((event) => {
+    closes.push(event.code);
+  });
   socket.connect();
   t.true(await eventually(() => closes.length > 0));
   t.is(closes[0], 4403);
@@ -89,7 +99,9 @@ for (const sub of ["websocket", "xhr-streaming"] as const) {
     const socket = new Socket(`${f.base}/socket`, { transport: sockjsTransport({ transports: [sub] }), reconnectAfterMs: () => 60_000 });
     t.teardown(() => socket.disconnect());
     const closes: number[] = [];
-    socket.onClose((event) => { closes.push(event.code); });
+    socket.onClose((event) => {
+      closes.push(event.code);
+    });
     socket.connect();
     t.is((await reply(socket.channel("room:end", {}).join())).status, "ok");
     await f.endpoint.close();

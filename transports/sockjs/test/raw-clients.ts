@@ -54,8 +54,15 @@ class WireQueue {
     if (e !== undefined) return Promise.resolve(e);
     if (this.isClosed) return Promise.reject(new Error("closed: no more events"));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== waiter); reject(new Error(`no event within ${timeoutMs} ms`)); }, timeoutMs);
-      const waiter = (ev: WireEvent | undefined): void => { clearTimeout(timer); if (ev === undefined) reject(new Error("closed")); else resolve(ev); };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (ev: WireEvent | undefined): void => {
+        clearTimeout(timer);
+        if (ev === undefined) reject(new Error("closed"));
+        else resolve(ev);
+      };
       this.waiters.push(waiter);
     });
   }
@@ -80,7 +87,11 @@ function takeFrame(queue: WireQueue, frame: string): void {
   }
 }
 
-function client(session: string, queue: WireQueue, ops: Pick<RawClient, "send" | "sendFrame" | "pause" | "resume" | "close"> & Partial<Pick<RawClient, "sendBinary">>): RawClient {
+function client(
+  session: string,
+  queue: WireQueue,
+  ops: Pick<RawClient, "send" | "sendFrame" | "pause" | "resume" | "close"> & Partial<Pick<RawClient, "sendBinary">>,
+): RawClient {
   return {
     sendBinary: () => Promise.reject(new Error("binary needs a WebSocket")),
     ...ops,
@@ -127,14 +138,21 @@ export async function openRaw(sub: SubTransport, base: string, query = "vsn=2.0.
     });
     ws.on("close", (code, reason) => queue.push({ kind: "close", code, reason: String(reason) }));
     ws.on("error", () => {});
-    await new Promise<void>((resolve, reject) => { ws.once("open", () => resolve()); ws.once("close", (code) => reject(new Error(`websocket closed before open: ${code}`))); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("close", (code) => reject(new Error(`websocket closed before open: ${code}`)));
+    });
     return client(session, queue, {
       async send(...messages) {
         if (sub === "raw-websocket") for (const m of messages) ws.send(m);
         else ws.send(JSON.stringify(messages));
       },
-      async sendFrame(body) { if (sub === "websocket") ws.send(body); },
-      async sendBinary(data) { ws.send(data); },
+      async sendFrame(body) {
+        if (sub === "websocket") ws.send(body);
+      },
+      async sendBinary(data) {
+        ws.send(data);
+      },
       pause: () => ws.pause(),
       resume: () => ws.resume(),
       close: () => ws.terminate(),
@@ -146,38 +164,50 @@ export async function openRaw(sub: SubTransport, base: string, query = "vsn=2.0.
     let stopped = false;
     let paused = false;
     /** One streaming request; resolves when its response starts. */
-    const stream = (): Promise<void> => new Promise((resolve, reject) => {
-      request = http.request(`${root}/xhr_streaming?${query}`, { method: "POST" }, (res) => {
-        current = res;
-        if (paused) res.pause();
-        let buffer = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          buffer += chunk;
-          let nl: number;
-          while ((nl = buffer.indexOf("\n")) !== -1) {
-            takeFrame(queue, buffer.slice(0, nl));
-            buffer = buffer.slice(nl + 1);
-          }
+    const stream = (): Promise<void> =>
+      new Promise((resolve, reject) => {
+        request = http.request(`${root}/xhr_streaming?${query}`, { method: "POST" }, (res) => {
+          current = res;
+          if (paused) res.pause();
+          let buffer = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            buffer += chunk;
+            let nl: number;
+            while ((nl = buffer.indexOf("\n")) !== -1) {
+              takeFrame(queue, buffer.slice(0, nl));
+              buffer = buffer.slice(nl + 1);
+            }
+          });
+          // sockjs ends a streaming response after `responseLimit` bytes: open the next one.
+          res.on("end", () => {
+            if (!stopped && !queue.isClosed) stream().catch(() => {});
+          });
+          res.on("error", () => {});
+          resolve();
         });
-        // sockjs ends a streaming response after `responseLimit` bytes: open the next one.
-        res.on("end", () => { if (!stopped && !queue.isClosed) stream().catch(() => {}); });
-        res.on("error", () => {});
-        resolve();
+        request.on("error", (e) => {
+          reject(e);
+          if (!stopped) queue.push({ kind: "close", code: 1006, reason: String(e) });
+        });
+        request.end();
       });
-      request.on("error", (e) => {
-        reject(e);
-        if (!stopped) queue.push({ kind: "close", code: 1006, reason: String(e) });
-      });
-      request.end();
-    });
     await stream();
     return client(session, queue, {
       send: (...messages) => xhrSend(JSON.stringify(messages)),
       sendFrame: (body) => xhrSend(body),
-      pause: () => { paused = true; current?.pause(); },
-      resume: () => { paused = false; current?.resume(); },
-      close: () => { stopped = true; request?.destroy(); },
+      pause: () => {
+        paused = true;
+        current?.pause();
+      },
+      resume: () => {
+        paused = false;
+        current?.resume();
+      },
+      close: () => {
+        stopped = true;
+        request?.destroy();
+      },
     });
   }
   // xhr-polling
@@ -192,7 +222,10 @@ export async function openRaw(sub: SubTransport, base: string, query = "vsn=2.0.
   void (async () => {
     try {
       while (!queue.isClosed && !abort.signal.aborted) {
-        if (!polling) await new Promise<void>((resolve) => { wake = resolve; });
+        if (!polling)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
         if (abort.signal.aborted) return;
         takeFrame(queue, await poll());
       }
@@ -203,8 +236,17 @@ export async function openRaw(sub: SubTransport, base: string, query = "vsn=2.0.
   return client(session, queue, {
     send: (...messages) => xhrSend(JSON.stringify(messages)),
     sendFrame: (body) => xhrSend(body),
-    pause: () => { polling = false; },
-    resume: () => { polling = true; wake?.(); wake = undefined; },
-    close: () => { abort.abort(); wake?.(); },
+    pause: () => {
+      polling = false;
+    },
+    resume: () => {
+      polling = true;
+      wake?.();
+      wake = undefined;
+    },
+    close: () => {
+      abort.abort();
+      wake?.();
+    },
   });
 }

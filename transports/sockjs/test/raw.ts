@@ -2,7 +2,12 @@
 export class RawPollingSession {
   private readonly root: string;
 
-  constructor(base: string, prefix: string, readonly session = Math.random().toString(36).slice(2, 10), private readonly query = "vsn=2.0.0") {
+  constructor(
+    base: string,
+    prefix: string,
+    readonly session = Math.random().toString(36).slice(2, 10),
+    private readonly query = "vsn=2.0.0",
+  ) {
     this.root = `${base}${prefix}/000/${session}`;
   }
 

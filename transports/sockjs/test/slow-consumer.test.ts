@@ -19,12 +19,28 @@ async function bridgeWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnTy
   const original = h.connect;
   h.connect = async (r) => {
     const decision = await original(r);
-    return decision.ok ? { ...decision, open: (s) => { sink = s; return decision.open(s); } } : decision;
+    return decision.ok
+      ? {
+          ...decision,
+          open: (s) => {
+            sink = s;
+            return decision.open(s);
+          },
+        }
+      : decision;
   };
   const level = { bytes: 0 };
   const meter: OutboundMeter = { queued: () => level.bytes, wrote() {}, attach() {}, attached: () => true, destroy() {} };
   const conn = fakeConn();
-  new SessionBridge(conn, request, false, h, resolveOptions({ maxBufferedBytes: 100, hardMaxBufferedBytes: 1000, slowConsumerGraceMs: GRACE }), meter, () => {});
+  new SessionBridge(
+    conn,
+    request,
+    false,
+    h,
+    resolveOptions({ maxBufferedBytes: 100, hardMaxBufferedBytes: 1000, slowConsumerGraceMs: GRACE }),
+    meter,
+    () => {},
+  );
   await tick();
   return { sink: sink!, conn, level };
 }

@@ -14,7 +14,9 @@ const binarySerializer: Serializer = {
   binary: true,
   encode: () => ({ opcode: "binary", data: new Uint8Array([0]) }),
   fastlane: () => ({ opcode: "binary", data: new Uint8Array([0]) }),
-  decode: () => { throw new SerializerError("ERR_MALFORMED_FRAME", "never"); },
+  decode: () => {
+    throw new SerializerError("ERR_MALFORMED_FRAME", "never");
+  },
 };
 
 test("capabilities: text only, server push, client heartbeats", (t) => {
@@ -164,16 +166,17 @@ test("endpoint close reaches the client as 1012 (3012 on the wire)", async (t) =
 test("the raw WebSocket endpoint speaks the same handshake and sees the upgrade's headers", async (t) => {
   const { WebSocket } = await import("ws");
   const f = await startFixture(t);
-  const open = (origin?: string) => new Promise<{ messages: string[]; code: number }>((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${f.port}/socket/sockjs/websocket?vsn=2.0.0`, origin === undefined ? {} : { origin });
-    const messages: string[] = [];
-    ws.on("message", (data) => {
-      messages.push(String(data));
-      if (messages.length === 1) ws.send(join("room:raw"));
-      if (messages.length === 2) ws.close(1000);
+  const open = (origin?: string) =>
+    new Promise<{ messages: string[]; code: number }>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${f.port}/socket/sockjs/websocket?vsn=2.0.0`, origin === undefined ? {} : { origin });
+      const messages: string[] = [];
+      ws.on("message", (data) => {
+        messages.push(String(data));
+        if (messages.length === 1) ws.send(join("room:raw"));
+        if (messages.length === 2) ws.close(1000);
+      });
+      ws.on("close", (code) => resolve({ messages, code }));
     });
-    ws.on("close", (code) => resolve({ messages, code }));
-  });
   const good = await open();
   t.is(good.messages[0], "fawkes:open");
   t.is((JSON.parse(good.messages[1]!) as unknown[])[3], "phx_reply");

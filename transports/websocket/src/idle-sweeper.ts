@@ -33,7 +33,10 @@ export class IdleSweeper<T extends IdleTracked> {
     }
     const interval = Math.max(5, Math.min(5000, Math.floor(timeout / 4)));
     this.limit = Math.ceil(timeout / interval);
-    this.timer = setInterval(guarded(log, "websocket idle sweep", () => this.sweep()), interval);
+    this.timer = setInterval(
+      guarded(log, "websocket idle sweep", () => this.sweep()),
+      interval,
+    );
     this.timer.unref();
   }
 

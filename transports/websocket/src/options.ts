@@ -1,6 +1,12 @@
 import {
-  DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SLOW_CONSUMER_GRACE_MS, FawkesError, originChecker, resolveBackpressure,
-  type Backpressure, type BackpressureOptions, type CheckOrigin,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_SLOW_CONSUMER_GRACE_MS,
+  FawkesError,
+  originChecker,
+  resolveBackpressure,
+  type Backpressure,
+  type BackpressureOptions,
+  type CheckOrigin,
 } from "@fawkes/core";
 
 /**
@@ -62,7 +68,16 @@ export interface ResolvedOptions {
 
 // RFC 7230 token characters: what a subprotocol name may contain.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const KNOWN = new Set(["timeout", "maxFrameSize", "compress", "checkOrigin", "subprotocols", "maxBufferedBytes", "hardMaxBufferedBytes", "slowConsumerGraceMs"]);
+const KNOWN = new Set([
+  "timeout",
+  "maxFrameSize",
+  "compress",
+  "checkOrigin",
+  "subprotocols",
+  "maxBufferedBytes",
+  "hardMaxBufferedBytes",
+  "slowConsumerGraceMs",
+]);
 
 /** Validates `options`; throws `FawkesError` `ERR_BAD_OPTION` naming the first bad field. */
 export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions {

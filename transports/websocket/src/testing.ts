@@ -53,7 +53,10 @@ class WsClientConnection implements ClientConnection {
   readonly closed: Promise<{ code: number | undefined; reason: string }>;
   private readonly inbox = new FrameInbox();
 
-  constructor(private readonly ws: WebSocket, private readonly socket: Socket) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: Socket,
+  ) {
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       const frame: Frame = isBinary ? { opcode: "binary", data: new Uint8Array(data) } : { opcode: "text", data: data.toString("utf8") };
       this.inbox.push(frame);

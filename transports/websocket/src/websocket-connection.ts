@@ -1,4 +1,13 @@
-import { CloseCode, SlowConsumerWatch, truncateCloseReason, type Backpressure, type ConnectionPort, type ConnectionSink, type Frame, type Logger } from "@fawkes/core";
+import {
+  CloseCode,
+  SlowConsumerWatch,
+  truncateCloseReason,
+  type Backpressure,
+  type ConnectionPort,
+  type ConnectionSink,
+  type Frame,
+  type Logger,
+} from "@fawkes/core";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { IdleTracked } from "./idle-sweeper.js";
@@ -61,7 +70,11 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
    * @param ws the `ws` WebSocket that `handleUpgrade` opened on `socket`
    * @param socket the upgrade `Duplex` (the TCP or TLS socket) that `ws` writes to
    */
-  constructor(private readonly ws: WebSocket, private readonly socket: Duplex, private readonly context: ConnectionContext) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: Duplex,
+    private readonly context: ConnectionContext,
+  ) {
     // `extensions` is "" unless the handshake negotiated one (permessage-deflate is the only one ws knows).
     this.direct = ws.extensions === "";
   }
@@ -158,7 +171,11 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
   /** Output is above the soft limit: let the shared policy decide (it cuts off on a later tick). */
   private behind(queued: number): void {
     const limits = this.context.backpressure;
-    (this.watch ??= new SlowConsumerWatch(limits, () => this.ws.bufferedAmount, () => this.slowConsumer())).check();
+    (this.watch ??= new SlowConsumerWatch(
+      limits,
+      () => this.ws.bufferedAmount,
+      () => this.slowConsumer(),
+    )).check();
     // The rest of this tick's fan-out must not grow the buffer past the ceiling.
     if (queued > limits.hardMaxBufferedBytes) this.stalled = true;
   }
@@ -171,7 +188,11 @@ export class WebSocketConnection implements ConnectionSink, IdleTracked {
 
   private slowConsumer(): void {
     if (!this.writable) return;
-    this.context.log.warn("closing a connection whose client stays behind", { transport: this.context.name, code: "ERR_SLOW_CONSUMER", queued: this.ws.bufferedAmount });
+    this.context.log.warn("closing a connection whose client stays behind", {
+      transport: this.context.name,
+      code: "ERR_SLOW_CONSUMER",
+      queued: this.ws.bufferedAmount,
+    });
     this.closeFromServer(CloseCode.PolicyViolation, "ERR_SLOW_CONSUMER");
   }
 
@@ -211,16 +232,30 @@ type Tagged = WebSocket & { [CONNECTION]?: WebSocketConnection };
 // guards itself the same way: a throw is logged and closes only that connection.
 function onMessage(this: Tagged, data: Buffer, isBinary: boolean): void {
   const connection = this[CONNECTION]!;
-  try { connection.received(data, isBinary); } catch (cause) { connection.crashed("websocket message", cause); }
+  try {
+    connection.received(data, isBinary);
+  } catch (cause) {
+    connection.crashed("websocket message", cause);
+  }
 }
-function onPing(this: Tagged): void { this[CONNECTION]!.idleSweeps = 0; }
+function onPing(this: Tagged): void {
+  this[CONNECTION]!.idleSweeps = 0;
+}
 function onError(this: Tagged, error: Error & { code?: string }): void {
   const connection = this[CONNECTION]!;
-  try { connection.failed(error); } catch (cause) { connection.crashed("websocket error", cause); }
+  try {
+    connection.failed(error);
+  } catch (cause) {
+    connection.crashed("websocket error", cause);
+  }
 }
 function onClose(this: Tagged, code: number, reason: Buffer): void {
   const connection = this[CONNECTION]!;
-  try { connection.ended(code, reason); } catch (cause) { connection.crashed("websocket close", cause); }
+  try {
+    connection.ended(code, reason);
+  } catch (cause) {
+    connection.crashed("websocket close", cause);
+  }
 }
 
 /**

@@ -3,8 +3,16 @@ import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
-  connectRequestFrom, guarded, splitPathQuery,
-  type ConnectAcceptance, type ConnectDecision, type ConnectRequest, type Transport, type TransportContext, type TransportHost, type TransportInstance,
+  connectRequestFrom,
+  guarded,
+  splitPathQuery,
+  type ConnectAcceptance,
+  type ConnectDecision,
+  type ConnectRequest,
+  type Transport,
+  type TransportContext,
+  type TransportHost,
+  type TransportInstance,
 } from "@fawkes/core";
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from "./options.js";
 import { handshakeProblem, refusalAnswer, refuseUpgrade } from "./handshake.js";
@@ -58,7 +66,10 @@ class WebSocketTransportInstance implements TransportInstance {
       handleProtocols: (offered) => preferred.find((p) => offered.has(p)) ?? false,
     });
     // With noServer ws never emits it today; an EventEmitter 'error' without a listener would throw.
-    this.wss.on("error", guarded(host.log, "websocket server error", (cause: Error) => host.log.error("websocket server error", { transport: host.name, cause })));
+    this.wss.on(
+      "error",
+      guarded(host.log, "websocket server error", (cause: Error) => host.log.error("websocket server error", { transport: host.name, cause })),
+    );
     this.sweeper = new IdleSweeper(options.timeout, host.log);
     this.context = {
       wire: new WireFrames(),
@@ -88,10 +99,17 @@ class WebSocketTransportInstance implements TransportInstance {
     // Node removed its own error listener from an upgraded socket: without one, a
     // reset during the handshake would crash the process.
     socket.on("error", ignoreError);
-    this.upgrade(req, socket, head).catch(guarded(this.host.log, "websocket upgrade", (cause: unknown) => {
-      this.host.log.error("websocket upgrade failed", { transport: this.host.name, cause });
-      refuseUpgrade(socket, 500, "Internal Server Error");
-    }, () => socket.destroy()));
+    this.upgrade(req, socket, head).catch(
+      guarded(
+        this.host.log,
+        "websocket upgrade",
+        (cause: unknown) => {
+          this.host.log.error("websocket upgrade failed", { transport: this.host.name, cause });
+          refuseUpgrade(socket, 500, "Internal Server Error");
+        },
+        () => socket.destroy(),
+      ),
+    );
     return true;
   }
 
@@ -137,7 +155,12 @@ class WebSocketTransportInstance implements TransportInstance {
     socket.off("error", ignoreError);
     // ws calls back from inside handleUpgrade: a throw there must not reach our
     // catch above, which would write an HTTP answer into an upgraded socket.
-    this.wss.handleUpgrade(req, socket, head, guarded(this.host.log, "websocket open", (ws: WebSocket) => this.opened(ws, socket, decision)));
+    this.wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      guarded(this.host.log, "websocket open", (ws: WebSocket) => this.opened(ws, socket, decision)),
+    );
   }
 
   /** `socket` is the upgrade socket `ws` opened `ws` on: the connection writes frames to it directly. */

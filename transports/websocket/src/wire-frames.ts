@@ -78,7 +78,11 @@ export class CorkBatch {
     this.epoch++;
     for (let i = 0; i < sockets.length; i++) {
       // Not core's `guarded`: its wrapper allocates per call, and this runs once per socket per tick.
-      try { sockets[i]!.uncork(); } catch (cause) { this.log.error("websocket uncork failed", { code: "ERR_TRANSPORT_CALLBACK", cause }); }
+      try {
+        sockets[i]!.uncork();
+      } catch (cause) {
+        this.log.error("websocket uncork failed", { code: "ERR_TRANSPORT_CALLBACK", cause });
+      }
     }
   };
 

@@ -12,14 +12,21 @@ import { call, eventually, open, startServer, type TestServer } from "./helpers.
 const heartbeat = (ref: string) => [null, ref, "phoenix", "heartbeat", {}];
 const MiB = 1024 * 1024;
 
-interface Subscriber { ws: WebSocket; received: number[]; closed: Promise<{ code: number; reason: string }> }
+interface Subscriber {
+  ws: WebSocket;
+  received: number[];
+  closed: Promise<{ code: number; reason: string }>;
+}
 
 /** A raw ws client joined to `topic`; records the `i` of every `b` broadcast it reads. */
 async function subscriber(t: { teardown(fn: () => void): void }, server: TestServer, topic: string): Promise<Subscriber> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`);
   t.teardown(() => ws.terminate());
   ws.on("error", () => {});
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   ws.send(JSON.stringify(["1", "1", topic, "phx_join", {}]));
   await new Promise((resolve) => ws.once("message", resolve)); // the join reply
@@ -99,13 +106,29 @@ test("a reader that falls below the soft limit within the grace period is not cu
 
 /** A WebSocketConnection over a fake ws whose queued bytes the test sets. */
 function fakeConnection(limits: { maxBufferedBytes: number; hardMaxBufferedBytes: number; slowConsumerGraceMs: number }) {
-  const socket = { writableLength: 0, destroyed: false, write() { return true; }, cork() {}, uncork() {} };
+  const socket = {
+    writableLength: 0,
+    destroyed: false,
+    write() {
+      return true;
+    },
+    cork() {},
+    uncork() {},
+  };
   const closes: { code: number; reason: string }[] = [];
   const ws = {
-    readyState: 1, CLOSED: 3, extensions: "",
-    get bufferedAmount() { return socket.writableLength; },
-    close(code: number, reason: string) { closes.push({ code, reason }); this.readyState = 2; },
-    terminate() {}, on() {},
+    readyState: 1,
+    CLOSED: 3,
+    extensions: "",
+    get bufferedAmount() {
+      return socket.writableLength;
+    },
+    close(code: number, reason: string) {
+      closes.push({ code, reason });
+      this.readyState = 2;
+    },
+    terminate() {},
+    on() {},
   };
   const context = { wire: new WireFrames(), corks: new CorkBatch(silentLogger), backpressure: limits, log: silentLogger, name: "websocket", forget() {} };
   const connection = new WebSocketConnection(ws as never, socket as never, context);
@@ -136,7 +159,10 @@ test.serial("below the soft limit a send starts no timer", (t) => {
   const fake = fakeConnection({ maxBufferedBytes: 100, hardMaxBufferedBytes: 1000, slowConsumerGraceMs: 10 });
   const original = globalThis.setTimeout;
   let started = 0;
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => { started++; return original(...args); }) as typeof setTimeout;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    started++;
+    return original(...args);
+  }) as typeof setTimeout;
   try {
     fake.socket.writableLength = 100;
     for (let i = 0; i < 1000; i++) fake.send();

@@ -38,7 +38,10 @@ test("endpoint close ends every connection promptly, even a client that never an
   const server = await startServer(t, { websocket: websocket() });
   const deaf = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`);
   t.teardown(() => deaf.terminate());
-  await new Promise((resolve, reject) => { deaf.once("open", resolve); deaf.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    deaf.once("open", resolve);
+    deaf.once("error", reject);
+  });
   deaf.pause();
   const started = Date.now();
   await server.endpoint.close();

@@ -10,7 +10,12 @@ const clients = new WeakSet<WebSocket>();
 /** Counts server-side `ws.send` calls (the slow path) while a test runs. */
 function countServerSends(): { readonly count: number; restore(): void } {
   const original = WebSocket.prototype.send;
-  const counter = { count: 0, restore: () => { WebSocket.prototype.send = original; } };
+  const counter = {
+    count: 0,
+    restore: () => {
+      WebSocket.prototype.send = original;
+    },
+  };
   WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket["send"]>) {
     if (!clients.has(this)) counter.count++;
     return original.apply(this, args);
@@ -18,13 +23,24 @@ function countServerSends(): { readonly count: number; restore(): void } {
   return counter;
 }
 
-interface Received { binary: boolean; data: Buffer }
+interface Received {
+  binary: boolean;
+  data: Buffer;
+}
 
-async function joinedClient(t: { teardown(fn: () => void): void }, port: number, topic: string, perMessageDeflate = true): Promise<{ ws: WebSocket; inbox: Received[] }> {
+async function joinedClient(
+  t: { teardown(fn: () => void): void },
+  port: number,
+  topic: string,
+  perMessageDeflate = true,
+): Promise<{ ws: WebSocket; inbox: Received[] }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate });
   clients.add(ws);
   t.teardown(() => ws.terminate());
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   const inbox: Received[] = [];
   ws.on("message", (data: Buffer, binary: boolean) => inbox.push({ binary, data }));
   ws.send(JSON.stringify(["1", "1", topic, "phx_join", {}]));
@@ -38,7 +54,10 @@ async function waitFor(inbox: Received[], count: number): Promise<void> {
   while (inbox.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
 
-const text = (r: Received) => { if (r.binary) throw new Error("expected text"); return JSON.parse(r.data.toString()) as unknown[]; };
+const text = (r: Received) => {
+  if (r.binary) throw new Error("expected text");
+  return JSON.parse(r.data.toString()) as unknown[];
+};
 
 for (const compress of [false, true]) {
   const path = compress ? "ws.send (compress on)" : "the shared-frame fast path";
@@ -57,7 +76,11 @@ for (const compress of [false, true]) {
     for (let i = 0; i < count; i++) expected.push([null, null, "room:fan", "b", { i }], ["1", null, "room:fan", "p", { i }]);
     expected.push(["1", "2", "room:fan", "phx_reply", { status: "ok", response: { mixed: count } }]);
     t.deepEqual(sender.inbox.map(text), expected);
-    for (const other of others) t.deepEqual(other.inbox.map(text), expected.filter((m) => m[3] === "b"));
+    for (const other of others)
+      t.deepEqual(
+        other.inbox.map(text),
+        expected.filter((m) => m[3] === "b"),
+      );
     if (compress) t.true(sends.count > 0, "compression goes through ws.send");
     else t.is(sends.count, 0, "no server frame went through ws.send");
   });
@@ -76,7 +99,10 @@ for (const compress of [false, true]) {
     for (let i = 0; i < count; i++) expected.push({ binary: true, data: broadcast(i) }, { binary: true, data: push(i) });
     t.deepEqual(sender.inbox.slice(0, 2 * count), expected);
     t.deepEqual(text(sender.inbox[2 * count]!)[4], { status: "ok", response: { mixed: count } });
-    t.deepEqual(other.inbox, expected.filter((r) => r.data[0] === 2));
+    t.deepEqual(
+      other.inbox,
+      expected.filter((r) => r.data[0] === 2),
+    );
   });
 }
 
@@ -95,7 +121,10 @@ test.serial("compress on, but a client that does not offer permessage-deflate ge
   sends.restore();
   t.is(plain.inbox.length, 2 * count + 1);
   t.deepEqual(text(plain.inbox[2 * count]!)[4], { status: "ok", response: { mixed: count } });
-  t.deepEqual(deflating.inbox.map(text), Array.from({ length: count }, (_, i) => [null, null, "room:plain", "b", { i }]));
+  t.deepEqual(
+    deflating.inbox.map(text),
+    Array.from({ length: count }, (_, i) => [null, null, "room:plain", "b", { i }]),
+  );
   t.is(sends.count, count, "only the deflating client's frames went through ws.send");
 });
 
@@ -105,7 +134,10 @@ test("the fast path keeps its order with replies to a client that sends many mes
   const count = 300;
   for (let i = 0; i < count; i++) client.ws.send(JSON.stringify(["1", String(i), "room:echo", "echo", { i, s: "é".repeat(i) }]));
   await waitFor(client.inbox, count);
-  t.deepEqual(client.inbox.map((r) => text(r)[1]), Array.from({ length: count }, (_, i) => String(i)));
+  t.deepEqual(
+    client.inbox.map((r) => text(r)[1]),
+    Array.from({ length: count }, (_, i) => String(i)),
+  );
   t.deepEqual(text(client.inbox[count - 1]!)[4], { status: "ok", response: { i: count - 1, s: "é".repeat(count - 1) } });
 });
 

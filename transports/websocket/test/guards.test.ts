@@ -17,8 +17,12 @@ function trapLogger(poison: string): Logger & { errors: { message: string; code:
   const errors: { message: string; code: unknown }[] = [];
   return {
     ...silentLogger,
-    debug(message) { if (message.includes(poison)) throw new Error("logger exploded"); },
-    error(message, fields) { errors.push({ message, code: fields?.code }); },
+    debug(message) {
+      if (message.includes(poison)) throw new Error("logger exploded");
+    },
+    error(message, fields) {
+      errors.push({ message, code: fields?.code });
+    },
     errors,
   };
 }
@@ -34,7 +38,10 @@ test("a throw inside the ws 'error' listener closes only that connection; the pr
   const closed = new Promise<number>((resolve) => bad.once("close", resolve));
   bad.send(Buffer.from([0x5b, 0xff, 0xfe, 0x5d]), { binary: false }); // invalid UTF-8: ws emits 'error'
   t.true([1007, 1011].includes(await closed));
-  t.true(log.errors.some((e) => e.code === "ERR_TRANSPORT_CALLBACK"), "the throw was logged with its code");
+  t.true(
+    log.errors.some((e) => e.code === "ERR_TRANSPORT_CALLBACK"),
+    "the throw was logged with its code",
+  );
   t.true(await eventually(() => server.endpoint.connectionCount === 1));
   t.deepEqual((await call(bystander, heartbeat("still")))[1], "still");
 });
@@ -56,8 +63,18 @@ test("the idle sweeper survives a connection whose idle close throws, and still 
   const sweeper = new IdleSweeper(20, log);
   t.teardown(() => sweeper.stop());
   let closedOthers = 0;
-  sweeper.add({ idleSweeps: 0, idle() { throw new Error("boom"); } });
-  sweeper.add({ idleSweeps: 0, idle() { closedOthers++; } });
+  sweeper.add({
+    idleSweeps: 0,
+    idle() {
+      throw new Error("boom");
+    },
+  });
+  sweeper.add({
+    idleSweeps: 0,
+    idle() {
+      closedOthers++;
+    },
+  });
   t.true(await eventually(() => closedOthers > 0, 2000));
   t.true(log.errors.some((e) => e.code === "ERR_TRANSPORT_CALLBACK"));
 });
@@ -66,8 +83,18 @@ test("a socket whose uncork throws neither escapes the tick nor leaves the other
   const log = trapLogger("never");
   const batch = new CorkBatch(log);
   const uncorked: string[] = [];
-  batch.add({ cork() {}, uncork() { throw new Error("boom"); } });
-  batch.add({ cork() {}, uncork() { uncorked.push("second"); } });
+  batch.add({
+    cork() {},
+    uncork() {
+      throw new Error("boom");
+    },
+  });
+  batch.add({
+    cork() {},
+    uncork() {
+      uncorked.push("second");
+    },
+  });
   await new Promise((r) => setImmediate(r));
   t.deepEqual(uncorked, ["second"]);
   t.is(log.errors.length, 1);

@@ -10,12 +10,17 @@ const TOKEN = "a~~~>??b";
 const STANDARD = "YX5+fj4/P2I";
 const URL_SAFE = "YX5-fj4_P2I";
 
-for (const [alphabet, encoded] of [["standard", STANDARD], ["url-safe", URL_SAFE], ["padded", `${STANDARD}=`]] as const) {
+for (const [alphabet, encoded] of [
+  ["standard", STANDARD],
+  ["url-safe", URL_SAFE],
+  ["padded", `${STANDARD}=`],
+] as const) {
   test(`the auth token subprotocol (${alphabet} base64) reaches connect and the answer is "phoenix"`, async (t) => {
     const server = await startServer(t, { websocket: websocket() });
-    const res = await rawRequest(server.port, upgradeRequest("/socket/websocket?vsn=2.0.0", [
-      `Sec-WebSocket-Protocol: phoenix, base64url.bearer.phx.${encoded}`,
-    ]));
+    const res = await rawRequest(
+      server.port,
+      upgradeRequest("/socket/websocket?vsn=2.0.0", [`Sec-WebSocket-Protocol: phoenix, base64url.bearer.phx.${encoded}`]),
+    );
     t.teardown(() => res.socket.destroy());
     t.is(res.status, 101);
     t.is(res.headers["sec-websocket-protocol"], "phoenix");
@@ -25,9 +30,15 @@ for (const [alphabet, encoded] of [["standard", STANDARD], ["url-safe", URL_SAFE
 
 test("the driver's token reaches connect and the ws client sees the phoenix subprotocol", async (t) => {
   const server = await startServer(t, { websocket: websocket() });
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, ["phoenix", `base64url.bearer.phx.${Buffer.from("s3cret.token").toString("base64url")}`]);
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, [
+    "phoenix",
+    `base64url.bearer.phx.${Buffer.from("s3cret.token").toString("base64url")}`,
+  ]);
   t.teardown(() => ws.terminate());
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   t.is(ws.protocol, "phoenix");
   t.is(server.seen[0]?.info.authToken, "s3cret.token");
   await open(t, server, { authToken: "other" });
@@ -68,8 +79,13 @@ test("connect info carries the peer, user agent, x-headers and uri", async (t) =
   });
   t.teardown(() => ws.terminate());
   let local = -1;
-  ws.once("upgrade", (response) => { local = response.socket.localPort ?? -1; });
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  ws.once("upgrade", (response) => {
+    local = response.socket.localPort ?? -1;
+  });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   const info = server.seen[0]!.info;
   t.is(info.transport, "websocket");
   t.is(info.peer.address, "127.0.0.1");
@@ -95,16 +111,27 @@ test("an unknown vsn answers 403", async (t) => {
 
 test("checkOrigin true refuses a foreign origin with 403 and accepts the same host", async (t) => {
   const server = await startServer(t, { websocket: websocket({ checkOrigin: true }) });
-  const foreign = await websocketClientDriver.connect({ url: server.url, path: "/socket/websocket", params: { vsn: "2.0.0" }, headers: { origin: "http://evil.example" } });
+  const foreign = await websocketClientDriver.connect({
+    url: server.url,
+    path: "/socket/websocket",
+    params: { vsn: "2.0.0" },
+    headers: { origin: "http://evil.example" },
+  });
   t.deepEqual(foreign, { ok: false, status: 403 });
-  const same = await websocketClientDriver.connect({ url: server.url, path: "/socket/websocket", params: { vsn: "2.0.0" }, headers: { Origin: "http://127.0.0.1:9999" } });
+  const same = await websocketClientDriver.connect({
+    url: server.url,
+    path: "/socket/websocket",
+    params: { vsn: "2.0.0" },
+    headers: { Origin: "http://127.0.0.1:9999" },
+  });
   t.true(same.ok);
   if (same.ok) await same.connection.close();
 });
 
 test("checkOrigin with a //*.example.com list accepts subdomains and refuses others", async (t) => {
   const server = await startServer(t, { websocket: websocket({ checkOrigin: ["//*.example.com"] }) }, { checkOrigin: false });
-  const connect = (origin: string) => websocketClientDriver.connect({ url: server.url, path: "/socket/websocket", params: { vsn: "2.0.0" }, headers: { origin } });
+  const connect = (origin: string) =>
+    websocketClientDriver.connect({ url: server.url, path: "/socket/websocket", params: { vsn: "2.0.0" }, headers: { origin } });
   const allowed = await connect("https://app.example.com");
   t.true(allowed.ok);
   if (allowed.ok) await allowed.connection.close();
@@ -175,7 +202,10 @@ test("extra subprotocols are answered when phoenix is not offered; phoenix wins 
   const connectWith = async (protocols: string[]) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, protocols);
     t.teardown(() => ws.terminate());
-    await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
     return ws.protocol;
   };
   t.is(await connectWith(["v2.json", "mqtt"]), "mqtt");

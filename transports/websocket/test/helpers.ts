@@ -1,11 +1,25 @@
 // A small server and raw clients for the transport's tests.
 import { connect as netConnect, type Socket as NetSocket } from "node:net";
 import type { ExecutionContext } from "ava";
-import { Endpoint, defineSocket, ok, silentLogger, type ConnectInfo, type Params, type Transport, type CheckOrigin, type Logger, type ChannelSocket } from "@fawkes/core";
+import {
+  Endpoint,
+  defineSocket,
+  ok,
+  silentLogger,
+  type ConnectInfo,
+  type Params,
+  type Transport,
+  type CheckOrigin,
+  type Logger,
+  type ChannelSocket,
+} from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { websocketClientDriver, type ClientConnection } from "@fawkes/websocket/testing";
 
-export interface Seen { params: Params; info: ConnectInfo }
+export interface Seen {
+  params: Params;
+  info: ConnectInfo;
+}
 
 export interface TestServer {
   endpoint: Endpoint;
@@ -68,7 +82,11 @@ export async function startServer(
 }
 
 /** Connects with the package's driver and fails the test on refusal; closed at teardown. */
-export async function open(t: ExecutionContext, server: TestServer, options: { path?: string; params?: Record<string, string>; authToken?: string } = {}): Promise<ClientConnection> {
+export async function open(
+  t: ExecutionContext,
+  server: TestServer,
+  options: { path?: string; params?: Record<string, string>; authToken?: string } = {},
+): Promise<ClientConnection> {
   const outcome = await websocketClientDriver.connect({
     url: server.url,
     path: options.path ?? "/socket/websocket",
@@ -101,14 +119,21 @@ export async function next(connection: ClientConnection, timeoutMs?: number): Pr
   return JSON.parse(frame.data) as unknown[];
 }
 
-export interface RawResponse { status: number; head: string; headers: Record<string, string> }
+export interface RawResponse {
+  status: number;
+  head: string;
+  headers: Record<string, string>;
+}
 
 /** Sends raw bytes to the server and reads the HTTP response head (bounded wait). */
 export function rawRequest(port: number, request: string, timeoutMs = 2000): Promise<RawResponse & { socket: NetSocket }> {
   return new Promise((resolve, reject) => {
     const socket = netConnect(port, "127.0.0.1");
     let received = "";
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no response within ${timeoutMs} ms: ${JSON.stringify(received)}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no response within ${timeoutMs} ms: ${JSON.stringify(received)}`));
+    }, timeoutMs);
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
       received += chunk;
@@ -125,7 +150,10 @@ export function rawRequest(port: number, request: string, timeoutMs = 2000): Pro
       }
       resolve({ status: Number(statusLine!.split(" ")[1]), head, headers, socket });
     });
-    socket.on("error", (error) => { clearTimeout(timer); reject(error); });
+    socket.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     socket.write(request);
   });
 }

@@ -8,7 +8,10 @@ const heartbeat = (ref: string) => [null, ref, "phoenix", "heartbeat", {}];
 async function rawClient(t: { teardown(fn: () => void): void }, port: number, path = "/socket/websocket"): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}${path}?vsn=2.0.0`);
   t.teardown(() => ws.terminate());
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   return ws;
 }
 
@@ -63,7 +66,9 @@ test("an idle connection is closed with 1001 after timeout; a heartbeating one s
   const idle = await open(t, server);
   const busy = await open(t, server);
   let ref = 0;
-  const beat = setInterval(() => { busy.send({ opcode: "text", data: JSON.stringify(heartbeat(String(++ref))) }); }, 50);
+  const beat = setInterval(() => {
+    busy.send({ opcode: "text", data: JSON.stringify(heartbeat(String(++ref))) });
+  }, 50);
   t.teardown(() => clearInterval(beat));
   const closed = await idle.closed;
   t.is(closed.code, 1001);
@@ -77,7 +82,7 @@ test("an idle connection is closed with 1001 after timeout; a heartbeating one s
 test("a client that stops reading is closed with 1008 ERR_SLOW_CONSUMER and server memory stays bounded", async (t) => {
   const server = await startServer(t, { websocket: websocket({ maxBufferedBytes: 256 * 1024 }) });
   const slow = await rawClient(t, server.port);
-  slow.send(JSON.stringify([ "1", "1", "room:flood", "phx_join", {} ]));
+  slow.send(JSON.stringify(["1", "1", "room:flood", "phx_join", {}]));
   await new Promise((resolve) => slow.once("message", resolve));
   slow.pause(); // stop reading: the kernel buffers fill, then the server's
   const closed = closeOf(slow);

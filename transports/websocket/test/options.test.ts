@@ -15,9 +15,18 @@ test("checkOrigin is passed through for the core to enforce", (t) => {
 });
 
 test("the documented defaults", (t) => {
-  t.deepEqual({ ...WEBSOCKET_DEFAULTS }, {
-    timeout: 60_000, maxFrameSize: 1_048_576, compress: false, subprotocols: [], maxBufferedBytes: 4_194_304, hardMaxBufferedBytes: 16_777_216, slowConsumerGraceMs: 2000,
-  });
+  t.deepEqual(
+    { ...WEBSOCKET_DEFAULTS },
+    {
+      timeout: 60_000,
+      maxFrameSize: 1_048_576,
+      compress: false,
+      subprotocols: [],
+      maxBufferedBytes: 4_194_304,
+      hardMaxBufferedBytes: 16_777_216,
+      slowConsumerGraceMs: 2000,
+    },
+  );
 });
 
 const bad: [string, unknown][] = [

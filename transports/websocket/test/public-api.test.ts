@@ -43,13 +43,20 @@ WebSocketServer.prototype.handleUpgrade = function (this: WebSocketServer, req, 
   return handleUpgrade.call(this, req, socket, head, (ws, request) => callback(guardPrivate(ws), request));
 } as WebSocketServer["handleUpgrade"];
 
-interface Client { ws: WebSocket; inbox: string[]; closed: Promise<{ code: number; reason: string }> }
+interface Client {
+  ws: WebSocket;
+  inbox: string[];
+  closed: Promise<{ code: number; reason: string }>;
+}
 
 async function joined(t: { teardown(fn: () => void): void }, server: TestServer, topic: string, perMessageDeflate: boolean): Promise<Client> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate });
   t.teardown(() => ws.terminate());
   ws.on("error", () => {});
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   const inbox: string[] = [];
   ws.on("message", (data: Buffer) => inbox.push(data.toString()));
@@ -73,7 +80,9 @@ for (const compress of [false, true]) {
   const path = compress ? "ws.send (permessage-deflate)" : "the direct path";
   test.serial(`${path}: replies, pushes, broadcasts, back-pressure, a slow-consumer cut-off and closes touch no private ws field`, async (t) => {
     privateAccesses.length = 0;
-    const server = await startServer(t, { websocket: websocket({ compress, maxBufferedBytes: 64 * 1024, hardMaxBufferedBytes: 256 * 1024, slowConsumerGraceMs: 60_000 }) });
+    const server = await startServer(t, {
+      websocket: websocket({ compress, maxBufferedBytes: 64 * 1024, hardMaxBufferedBytes: 256 * 1024, slowConsumerGraceMs: 60_000 }),
+    });
     const sender = await joined(t, server, "room:api", compress);
     const other = await joined(t, server, "room:api", compress);
     const paused = await joined(t, server, "room:slow", compress);

@@ -22,6 +22,8 @@ export interface ClientOptions {
 /** Rejects after `ms` with `what` in the message. */
 export function deadline(ms: number, what: string): { promise: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); });
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
   return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -19,11 +19,19 @@ export async function connectFawkes(options: ClientOptions): Promise<BenchClient
   ws.on("message", (data: Buffer) => {
     // Broadcast frames start with `[null,null` (heartbeat replies with `[null,"hb`):
     // count them without decoding.
-    if (data[1] === 0x6e && data[6] === 0x6e) { options.onBroadcast(); return; }
+    if (data[1] === 0x6e && data[6] === 0x6e) {
+      options.onBroadcast();
+      return;
+    }
     const p = pending;
-    if (p !== undefined && data.toString("latin1", 0, p.prefix.length) === p.prefix) { pending = undefined; p.resolve(); }
+    if (p !== undefined && data.toString("latin1", 0, p.prefix.length) === p.prefix) {
+      pending = undefined;
+      p.resolve();
+    }
   });
-  ws.on("close", () => { if (!closing) options.onLost(); });
+  ws.on("close", () => {
+    if (!closing) options.onLost();
+  });
   const send = (event: string, payload: string): Promise<void> => {
     const r = String(++ref);
     return new Promise<void>((resolve) => {
@@ -35,7 +43,10 @@ export async function connectFawkes(options: ClientOptions): Promise<BenchClient
   try {
     await Promise.race([
       (async () => {
-        await new Promise<void>((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+        await new Promise<void>((resolve, reject) => {
+          ws.once("open", resolve);
+          ws.once("error", reject);
+        });
         await send("phx_join", "{}");
       })(),
       limit.promise,
@@ -49,6 +60,9 @@ export async function connectFawkes(options: ClientOptions): Promise<BenchClient
     heartbeat() {
       if (ws.readyState === WebSocket.OPEN) ws.send(`[null,"hb${++ref}","phoenix","heartbeat",{}]`);
     },
-    close() { closing = true; ws.terminate(); },
+    close() {
+      closing = true;
+      ws.terminate();
+    },
   };
 }

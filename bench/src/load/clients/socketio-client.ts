@@ -12,18 +12,31 @@ export async function connectSocketIo(options: ClientOptions): Promise<BenchClie
   } as unknown as Parameters<typeof io>[1]);
   let closing = false;
   socket.on("msg", () => options.onBroadcast());
-  socket.on("disconnect", () => { if (!closing) options.onLost(); });
+  socket.on("disconnect", () => {
+    if (!closing) options.onLost();
+  });
   const limit = deadline(30_000, "Socket.IO connect");
   try {
-    await Promise.race([new Promise<void>((resolve, reject) => { socket.once("connect", resolve); socket.once("connect_error", reject); }), limit.promise]);
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("connect_error", reject);
+      }),
+      limit.promise,
+    ]);
   } finally {
     limit.cancel();
   }
   return {
     request(n: number) {
-      return new Promise<void>((resolve) => { socket.emit("req", { n }, () => resolve()); });
+      return new Promise<void>((resolve) => {
+        socket.emit("req", { n }, () => resolve());
+      });
     },
     heartbeat() {},
-    close() { closing = true; socket.disconnect(); },
+    close() {
+      closing = true;
+      socket.disconnect();
+    },
   };
 }

@@ -8,12 +8,23 @@ export async function connectWs(options: ClientOptions): Promise<BenchClient> {
   let closing = false;
   ws.on("message", () => {
     const p = pending;
-    if (p !== undefined) { pending = undefined; p(); } else options.onBroadcast();
+    if (p !== undefined) {
+      pending = undefined;
+      p();
+    } else options.onBroadcast();
   });
-  ws.on("close", () => { if (!closing) options.onLost(); });
+  ws.on("close", () => {
+    if (!closing) options.onLost();
+  });
   const limit = deadline(30_000, "ws connect");
   try {
-    await Promise.race([new Promise<void>((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); }), limit.promise]);
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        ws.once("open", resolve);
+        ws.once("error", reject);
+      }),
+      limit.promise,
+    ]);
   } finally {
     limit.cancel();
   }
@@ -26,6 +37,9 @@ export async function connectWs(options: ClientOptions): Promise<BenchClient> {
       });
     },
     heartbeat() {},
-    close() { closing = true; ws.terminate(); },
+    close() {
+      closing = true;
+      ws.terminate();
+    },
   };
 }

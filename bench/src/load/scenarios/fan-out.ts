@@ -39,14 +39,21 @@ async function phase(s: LoadSession, broadcasts: number, mode: BroadcastMode, pr
 export function fanOut(options: BenchOptions, log: (line: string) => void): Promise<SystemResult<FanOutFigures>[]> {
   const c = options.counts;
   log(`fan-out: ${c.fanOutConnections} connections x ${c.fanOutBroadcasts} broadcasts, burst and spaced`);
-  return forEachSystem(options.systems, (system) => withSession(system, 1, async (s) => {
-    requireConnected(await s.connect(c.fanOutConnections, 100), c.fanOutConnections);
-    await s.arm(c.fanOutWarmup);
-    await s.broadcast(c.fanOutWarmup, BROADCAST_BODY, "spaced");
-    await s.receipts(60_000);
-    const burst = await phase(s, c.fanOutBroadcasts, "burst", options.profile ? "fanout-burst" : undefined);
-    const spaced = await phase(s, c.fanOutBroadcasts, "spaced", options.profile ? "fanout-spaced" : undefined);
-    log(`  ${system}: burst ${burst.cpuPerDeliveryUs.toFixed(2)} us CPU/delivery, ${Math.round(burst.perSecond)}/s; spaced ${spaced.cpuPerDeliveryUs.toFixed(2)} us, ${Math.round(spaced.perSecond)}/s`);
-    return { connections: c.fanOutConnections, burst, spaced };
-  }), log);
+  return forEachSystem(
+    options.systems,
+    (system) =>
+      withSession(system, 1, async (s) => {
+        requireConnected(await s.connect(c.fanOutConnections, 100), c.fanOutConnections);
+        await s.arm(c.fanOutWarmup);
+        await s.broadcast(c.fanOutWarmup, BROADCAST_BODY, "spaced");
+        await s.receipts(60_000);
+        const burst = await phase(s, c.fanOutBroadcasts, "burst", options.profile ? "fanout-burst" : undefined);
+        const spaced = await phase(s, c.fanOutBroadcasts, "spaced", options.profile ? "fanout-spaced" : undefined);
+        log(
+          `  ${system}: burst ${burst.cpuPerDeliveryUs.toFixed(2)} us CPU/delivery, ${Math.round(burst.perSecond)}/s; spaced ${spaced.cpuPerDeliveryUs.toFixed(2)} us, ${Math.round(spaced.perSecond)}/s`,
+        );
+        return { connections: c.fanOutConnections, burst, spaced };
+      }),
+    log,
+  );
 }

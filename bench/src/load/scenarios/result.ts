@@ -9,7 +9,11 @@ export interface SystemResult<T> {
 }
 
 /** Run `body` for every system in turn; a failure is recorded, not thrown. */
-export async function forEachSystem<T>(systems: readonly SystemName[], body: (system: SystemName) => Promise<T>, log: (line: string) => void): Promise<SystemResult<T>[]> {
+export async function forEachSystem<T>(
+  systems: readonly SystemName[],
+  body: (system: SystemName) => Promise<T>,
+  log: (line: string) => void,
+): Promise<SystemResult<T>[]> {
   const results: SystemResult<T>[] = [];
   for (const system of systems) {
     try {

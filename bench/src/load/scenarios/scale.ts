@@ -76,27 +76,35 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function scale(options: BenchOptions, log: (line: string) => void): Promise<SystemResult<ScaleFigures>[]> {
   const broadcasts = options.counts.scaleBroadcasts;
   const fawkesNodes = options.scaleNodes;
-  log(`scale: Fawkes ${options.scaleConnections} joined connections on ${fawkesNodes} node(s)${fawkesNodes > 1 ? ` joined by Redis (${options.scaleRedis})` : ""}; ` +
-    `ws / Socket.IO ${Math.min(options.scaleConnections, SINGLE_PROCESS_CONNECTIONS)} on one process; 1 warm-up + ${broadcasts} single broadcasts; nothing pinned`);
-  return forEachSystem(options.systems, async (system) => {
-    const multi = system === "fawkes" && fawkesNodes > 1;
-    // Options guarantee Fawkes' connections fit its nodes (at most MAX_SOCKETS_PER_PROCESS each).
-    const asked = system === "fawkes" ? options.scaleConnections : Math.min(options.scaleConnections, SINGLE_PROCESS_CONNECTIONS);
-    const nodes = multi ? fawkesNodes : 1;
-    const generators = Math.ceil(asked / SCALE_PER_PROCESS);
-    let redis: RedisProbe | undefined;
-    if (multi) {
-      redis = new RedisProbe(options.scaleRedis);
-      try {
-        await redis.ping();
-      } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; the multi-node scale run needs Redis (start redis-server, pass --scale-redis=URL, or --scale-nodes=1 for one process)`);
+  log(
+    `scale: Fawkes ${options.scaleConnections} joined connections on ${fawkesNodes} node(s)${fawkesNodes > 1 ? ` joined by Redis (${options.scaleRedis})` : ""}; ` +
+      `ws / Socket.IO ${Math.min(options.scaleConnections, SINGLE_PROCESS_CONNECTIONS)} on one process; 1 warm-up + ${broadcasts} single broadcasts; nothing pinned`,
+  );
+  return forEachSystem(
+    options.systems,
+    async (system) => {
+      const multi = system === "fawkes" && fawkesNodes > 1;
+      // Options guarantee Fawkes' connections fit its nodes (at most MAX_SOCKETS_PER_PROCESS each).
+      const asked = system === "fawkes" ? options.scaleConnections : Math.min(options.scaleConnections, SINGLE_PROCESS_CONNECTIONS);
+      const nodes = multi ? fawkesNodes : 1;
+      const generators = Math.ceil(asked / SCALE_PER_PROCESS);
+      let redis: RedisProbe | undefined;
+      if (multi) {
+        redis = new RedisProbe(options.scaleRedis);
+        try {
+          await redis.ping();
+        } catch (error) {
+          throw new Error(
+            `${error instanceof Error ? error.message : String(error)}; the multi-node scale run needs Redis (start redis-server, pass --scale-redis=URL, or --scale-nodes=1 for one process)`,
+          );
+        }
       }
-    }
-    const layout: ServerLayout = { nodes, redisUrl: options.scaleRedis, channelPrefix: `fawkes-bench-${process.pid}-${Date.now()}`, pin: false };
-    log(`  ${system}: ${asked} connections, ${nodes} server process(es), ${generators} generator(s)`);
-    return withSession(system, generators, (s) => measure(s, { asked, nodes, generators, broadcasts, redis }, log), layout);
-  }, log);
+      const layout: ServerLayout = { nodes, redisUrl: options.scaleRedis, channelPrefix: `fawkes-bench-${process.pid}-${Date.now()}`, pin: false };
+      log(`  ${system}: ${asked} connections, ${nodes} server process(es), ${generators} generator(s)`);
+      return withSession(system, generators, (s) => measure(s, { asked, nodes, generators, broadcasts, redis }, log), layout);
+    },
+    log,
+  );
 }
 
 interface Plan {
@@ -145,25 +153,37 @@ async function measure(s: LoadSession, plan: Plan, log: (line: string) => void):
     const r1 = await plan.redis?.cpuUs();
     lost = got.lost;
     if (got.at === undefined) {
-      throw new Error(`broadcast ${b} (from node ${node + 1}): only ${got.received} of ${got.expected} receipts within ${RECEIPT_TIMEOUT_MS / 1000} s (${got.lost} connections lost)`);
+      throw new Error(
+        `broadcast ${b} (from node ${node + 1}): only ${got.received} of ${got.expected} receipts within ${RECEIPT_TIMEOUT_MS / 1000} s (${got.lost} connections lost)`,
+      );
     }
     const ms = Number(got.at - t0) / 1e6;
     const times = await s.fanOutTimes();
     const known = times.every((t) => t !== undefined) ? (times as { arrived: bigint; done: bigint }[]) : undefined;
     const reachedMs = known === undefined ? undefined : Number(known.reduce((m, t) => (t.arrived > m ? t.arrived : m), t0) - t0) / 1e6;
     const writtenMs = known === undefined ? undefined : Number(known.reduce((m, t) => (t.done > m ? t.done : m), t0) - t0) / 1e6;
-    const stages = reachedMs === undefined || writtenMs === undefined ? "" : `; last node reached at ${reachedMs.toFixed(1)} ms, all nodes written out at ${writtenMs.toFixed(0)} ms`;
+    const stages =
+      reachedMs === undefined || writtenMs === undefined
+        ? ""
+        : `; last node reached at ${reachedMs.toFixed(1)} ms, all nodes written out at ${writtenMs.toFixed(0)} ms`;
     const serverMs = (cpuUs(cpu) - idleUsPerMs * cpu.wallMs) / 1000;
     // Everyone else's CPU in the same window: the machine's busy time minus the bench's processes.
-    const othersMs = m0 === undefined || m1 === undefined ? undefined
-      : Math.max(0, m1 - m0 - cpuUs(cpu) / 1000 - (g1 - g0) / 1000 - (r0 !== undefined && r1 !== undefined ? (r1 - r0) / 1000 : 0));
-    log(`    broadcast ${b === 0 ? "warm-up" : b} from node ${node + 1}: ${got.received} receipts, the last at ${ms.toFixed(0)} ms${stages}; server CPU ${serverMs.toFixed(0)} ms, generators ${((g1 - g0) / 1000).toFixed(0)} ms` +
-      `${r0 !== undefined && r1 !== undefined ? `, Redis ${((r1 - r0) / 1000).toFixed(1)} ms` : ""}${othersMs !== undefined ? `, other processes ~${othersMs.toFixed(0)} ms` : ""}`);
+    const othersMs =
+      m0 === undefined || m1 === undefined
+        ? undefined
+        : Math.max(0, m1 - m0 - cpuUs(cpu) / 1000 - (g1 - g0) / 1000 - (r0 !== undefined && r1 !== undefined ? (r1 - r0) / 1000 : 0));
+    log(
+      `    broadcast ${b === 0 ? "warm-up" : b} from node ${node + 1}: ${got.received} receipts, the last at ${ms.toFixed(0)} ms${stages}; server CPU ${serverMs.toFixed(0)} ms, generators ${((g1 - g0) / 1000).toFixed(0)} ms` +
+        `${r0 !== undefined && r1 !== undefined ? `, Redis ${((r1 - r0) / 1000).toFixed(1)} ms` : ""}${othersMs !== undefined ? `, other processes ~${othersMs.toFixed(0)} ms` : ""}`,
+    );
     if (b === 0) {
       firstBroadcastMs = ms;
     } else {
       latencies.push(ms);
-      if (reachedMs !== undefined && writtenMs !== undefined) { reached.push(reachedMs); written.push(writtenMs); }
+      if (reachedMs !== undefined && writtenMs !== undefined) {
+        reached.push(reachedMs);
+        written.push(writtenMs);
+      }
       serverCpu += serverMs;
       generatorCpu += (g1 - g0) / 1000;
       if (othersMs !== undefined) others.push(othersMs);
@@ -172,7 +192,8 @@ async function measure(s: LoadSession, plan: Plan, log: (line: string) => void):
     await sleep(SETTLE_MS);
   }
   const sorted = [...latencies].sort((a, b) => a - b);
-  const median = (list: readonly number[]): number | undefined => list.length === 0 ? undefined : [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
+  const median = (list: readonly number[]): number | undefined =>
+    list.length === 0 ? undefined : [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
   const connections = Math.min(after.connections, report.connected) - lost;
   const figures: ScaleFigures = {
     asked: plan.asked,
@@ -196,8 +217,10 @@ async function measure(s: LoadSession, plan: Plan, log: (line: string) => void):
     rssPerConnection: (after.rss - before.rss) / Math.max(1, after.connections),
     serverRssMb: after.rss / 1024 / 1024,
   };
-  log(`    ${connections} connections, broadcast to all in ${figures.latencyMedianMs.toFixed(0)} ms median (max ${figures.latencyMaxMs.toFixed(0)}), ` +
-    `server CPU ${figures.cpuPerBroadcastMs.toFixed(0)} ms/broadcast, heap ${(figures.heapPerConnection / 1024).toFixed(1)} KB/conn`);
+  log(
+    `    ${connections} connections, broadcast to all in ${figures.latencyMedianMs.toFixed(0)} ms median (max ${figures.latencyMaxMs.toFixed(0)}), ` +
+      `server CPU ${figures.cpuPerBroadcastMs.toFixed(0)} ms/broadcast, heap ${(figures.heapPerConnection / 1024).toFixed(1)} KB/conn`,
+  );
   return figures;
 }
 
@@ -206,7 +229,10 @@ async function connectWithProgress(s: LoadSession, count: number, log: (line: st
   const started = Date.now();
   const timer = setInterval(() => {
     s.progress().then(
-      (p) => log(`    ... ${p.clients} connected (${p.attempted - p.clients} in flight or failed, ${p.lost} lost) after ${((Date.now() - started) / 1000).toFixed(0)} s`),
+      (p) =>
+        log(
+          `    ... ${p.clients} connected (${p.attempted - p.clients} in flight or failed, ${p.lost} lost) after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        ),
       () => undefined,
     );
   }, 10_000);

@@ -56,7 +56,10 @@ export async function startFawkesServer(cluster?: FawkesNodeOptions): Promise<Be
   }
   // Admission control is for reconnect storms; the bench connects its clients as fast as it
   // can and measures fan-out, so it allows every socket the process can hold, at any rate.
-  const endpoint = new Endpoint({ logger: silentLogger, pubsub, node: cluster?.node, maxConnections: MAX_SOCKETS_PER_PROCESS, connectRate: false }).socket("/socket", socket);
+  const endpoint = new Endpoint({ logger: silentLogger, pubsub, node: cluster?.node, maxConnections: MAX_SOCKETS_PER_PROCESS, connectRate: false }).socket(
+    "/socket",
+    socket,
+  );
   const port = await endpoint.listen(0, "127.0.0.1");
   // A probe subscribed before any connection joins, so the PubSub calls it first
   // for each broadcast on the room (local or from another node): when it arrived
@@ -66,7 +69,9 @@ export async function startFawkesServer(cluster?: FawkesNodeOptions): Promise<Be
     deliver() {
       const entry = { arrived: process.hrtime.bigint(), done: 0n };
       fanOut = entry;
-      setImmediate(() => { entry.done = process.hrtime.bigint(); });
+      setImmediate(() => {
+        entry.done = process.hrtime.bigint();
+      });
     },
   });
   return {
