@@ -10,7 +10,6 @@ import {
   stop,
   type Broadcast,
   type Channel,
-  type ChannelSocket,
   type Frame,
   type Message,
   type Outbound,

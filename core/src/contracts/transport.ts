@@ -28,10 +28,9 @@
  * };
  * ```
  */
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { CheckOrigin } from "../http/origin.js";
-import type { Params } from "../http/params.js";
 import type { Logger } from "./logger.js";
 import type { NodeRelay } from "./node-relay.js";
 import type { Frame, Serializer } from "./serializer.js";

@@ -10,7 +10,7 @@
  * ```
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { LINE_TOO_LONG, LineSplitter } from "./line-splitter.js";
 import { WireCloseCode, decodeAnswer, decodeLine, encodeClose, encodeFrame, type Handshake } from "./wire-format.js";
 

@@ -11,7 +11,7 @@
  */
 import { request, type IncomingHttpHeaders } from "node:http";
 import { FawkesError } from "@fawkes/core";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
+import { FrameInbox, type ClientConnection, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { MAX_BATCH_LINES } from "./options.js";
 
 // The driver contract lives in core; re-exported for convenience.

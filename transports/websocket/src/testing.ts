@@ -12,7 +12,7 @@
  */
 import { connect as netConnect, type NetConnectOpts, type Socket } from "node:net";
 import { WebSocket } from "ws";
-import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientConnectOptions, type ClientDriver, type Frame } from "@fawkes/core/testing";
+import { FrameInbox, type ClientConnection, type ClientConnectOutcome, type ClientDriver, type Frame } from "@fawkes/core/testing";
 import { AUTH_TOKEN_PREFIX } from "./subprotocol-offer.js";
 
 // The driver contract lives in core; re-exported for convenience.
