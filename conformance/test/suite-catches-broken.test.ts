@@ -99,7 +99,7 @@ test.serial("the fault cases catch a transport that throws on a close code, and 
   // 1007 from inside the transport's message callback: an uncaught exception, pinned on the case.
   t.regex(
     byName.get("fault: a malformed frame (garbage text) closes only that connection") ?? "",
-    /escaped to the process[^]*uncaughtException[^]*1007 is neither/,
+    /escaped to the process[\s\S]*uncaughtException[\s\S]*1007 is neither/,
   );
   // 1001 from a broadcast fan-out: swallowed there, leaving a zombie that never closes.
   t.regex(byName.get("fault: disconnect by id closes with 1001; the connection is gone and the client can reconnect") ?? "", /the connection was not closed/);

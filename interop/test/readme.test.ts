@@ -18,7 +18,7 @@ function readmeBlock(heading: string): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const at = readme.indexOf(heading);
   if (at === -1) throw new Error(`README.md has no ${JSON.stringify(heading)}`);
-  const match = /```ts\n([^]*?)```/.exec(readme.slice(at));
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
   if (match === null) throw new Error(`no ts block after ${heading}`);
   return match[1]!;
 }

@@ -38,7 +38,7 @@ export const WireCloseCode = { ProtocolError: 1002, Abnormal: 1006 } as const;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const CLOSE = /^C(\d{4})(?: ([^]*))?$/;
+const CLOSE = /^C(\d{4})(?: ([\s\S]*))?$/;
 
 /** The line for `frame`, `\n` included. */
 export function encodeFrame(frame: Frame): string {
