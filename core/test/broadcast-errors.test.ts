@@ -94,7 +94,7 @@ test("a broadcast from another node that cannot be encoded here is dropped once,
     close: async () => {},
   };
   const errors: string[] = [];
-  const pubsub = new PubSub({ ...silentLogger, error: (m, f) => errors.push(String(f?.code)) }, adapter);
+  const pubsub = new PubSub({ ...silentLogger, error: (_m, f) => errors.push(String(f?.code)) }, adapter);
   await pubsub.start("n");
   const got: unknown[] = [];
   pubsub.subscribe("room:1", { serializer: jsonV2, deliver: (_b, lane) => got.push(lane.frameFor(jsonV2)) });

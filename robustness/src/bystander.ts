@@ -35,10 +35,7 @@ export class Bystander {
   private tickFailures: unknown[] = [];
   private waiters: (() => void)[] = [];
 
-  private constructor(
-    private readonly baseUrl: string,
-    private readonly intervalMs: number,
-  ) {
+  private constructor(private readonly baseUrl: string) {
     this.socket = new Socket(`${baseUrl.replace(/^http/, "ws")}/socket`, {
       transport: WebSocket as never,
       vsn: "2.0.0",
@@ -50,7 +47,7 @@ export class Bystander {
 
   /** Connects, joins `room:bystander` and starts the ticker. */
   static async start(baseUrl: string, intervalMs = 250): Promise<Bystander> {
-    const b = new Bystander(baseUrl, intervalMs);
+    const b = new Bystander(baseUrl);
     await b.join();
     b.ticker = setInterval(() => b.tick(), intervalMs);
     return b;

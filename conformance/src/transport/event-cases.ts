@@ -80,7 +80,7 @@ export const eventCases: readonly TransportCase[] = [
       const b = await client();
       const ja = await a.join("room:shout");
       const jb = await b.join("room:shout");
-      const ref = a.push("room:shout", "shout", { body: "hey" }, ja);
+      a.push("room:shout", "shout", { body: "hey" }, ja);
       const intercepted = { body: "hey", intercepted: true, transport: options.name };
       await b.expect({ topic: "room:shout", event: "shouted", joinRef: jb, ref: null, payload: intercepted }, "the intercepted push");
       const got = (await a.collect(2)).map((m) => m.event).sort();

@@ -16,7 +16,7 @@ export class ConnectionWatch {
 
   constructor(
     client: Redis,
-    private readonly role: "subscriber" | "publisher",
+    role: "subscriber" | "publisher",
     private readonly log: Logger,
   ) {
     // Without an "error" listener ioredis prints every failed attempt itself.
