@@ -157,7 +157,7 @@ test("a join that throws, rejects or returns a non-result reads as refused, clos
   }
   const host = fakeHost();
   await new ChannelServer(host, { join: () => 42 as never }, joinMessage()).join({});
-  t.is((host.errors[0]?.fields?.cause as { code?: string }).code, "ERR_BAD_RESULT");
+  t.is((host.errors[0]?.fields?.cause as { code?: string } | undefined)?.code, "ERR_BAD_RESULT");
 });
 
 test("pushes made during join wait for opened(); events that arrive meanwhile run after them, in order", async (t) => {

@@ -69,10 +69,14 @@ export function connectTcp(options: TcpConnectOptions): Promise<ClientConnectOut
       if (line === undefined) return;
       socket.off("data", onData).off("error", fail).off("close", onClose);
       const answer = line === LINE_TOO_LONG ? undefined : decodeAnswer(line);
-      if (answer === undefined) return fail(new Error("the server's handshake answer is not valid"));
+      if (answer === undefined) {
+        fail(new Error("the server's handshake answer is not valid"));
+        return;
+      }
       if (!answer.ok) {
         socket.destroy();
-        return resolve({ ok: false, status: answer.status });
+        resolve({ ok: false, status: answer.status });
+        return;
       }
       resolve({ ok: true, connection: new TcpClientConnection(socket, lines) });
     };

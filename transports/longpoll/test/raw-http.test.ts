@@ -77,7 +77,7 @@ test("a waiting GET is answered as soon as a message arrives", async (t) => {
   t.true(Date.now() - began < 1000);
   t.is(answer.body?.status, 200);
   t.deepEqual(
-    (answer.body?.messages as string[]).map((m) => JSON.parse(m)),
+    (answer.body?.messages as string[] | undefined)?.map((m) => JSON.parse(m)),
     [[null, null, "room:w", "new_msg", { hi: 1 }]],
   );
 });
@@ -225,7 +225,7 @@ test("a POST that is not ndjson is one text frame (V1 clients)", async (t) => {
   const sent = await httpJson("POST", `${s.url}${PATH}?token=${token}`, { "content-type": "application/json" }, body);
   t.deepEqual(sent.body, { status: 200 });
   const answer = await poll(s.url, token);
-  t.deepEqual(JSON.parse((answer.body?.messages as string[])[0]!), {
+  t.deepEqual(JSON.parse((answer.body?.messages as string[] | undefined)?.[0] ?? ""), {
     topic: "room:v1",
     event: "phx_reply",
     payload: { status: "ok", response: { joined: "room:v1" } },
