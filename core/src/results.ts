@@ -39,7 +39,9 @@ export interface RefuseResult {
 
 export type ConnectResult = boolean | undefined | OkResult | ErrorResult | RefuseResult;
 export type JoinResult = true | undefined | OkResult | ErrorResult;
+// biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing (typed `void`) must be accepted
 export type InResult = void | undefined | OkResult | ErrorResult | ReplyResult | NoReplyResult | StopResult;
+// biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing (typed `void`) must be accepted
 export type OutResult = void | undefined | NoReplyResult | StopResult;
 
 /** Accept (join, connect) or reply `ok` with `response` (handleIn). */

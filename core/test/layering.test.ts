@@ -128,6 +128,7 @@ test("the import reader sees every import form and nothing in comments or string
     'export type { T } from "./types.js";',
     '// import { gone } from "./commented.js";',
     'const url = "redis://host/x"; const re = /["\']/g; const s = \'import { x } from "./in-string.js"\';',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source under test holds a template literal
     'const tpl = `a ${url} import { y } from "./in-template.js"`;',
     'export const later = () => import("./lazy.js");',
   ].join("\n");
