@@ -1,5 +1,5 @@
 import test from "ava";
-import { guarded, resolveBackpressure, SlowConsumerWatch, truncateCloseReason, FawkesError, type Logger } from "@fawkes/core";
+import { guarded, resolveBackpressure, SlowConsumerWatch, truncateCloseReason, type FawkesError, type Logger } from "@fawkes/core";
 
 function recordingLogger(): Logger & { errors: string[] } {
   const errors: string[] = [];

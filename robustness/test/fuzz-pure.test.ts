@@ -59,7 +59,7 @@ function hasProtoKey(value: unknown): boolean {
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || typeof v !== "object") continue;
-    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, "__proto__")) return true;
+    if (!Array.isArray(v) && Object.hasOwn(v, "__proto__")) return true;
     stack.push(...Object.values(v as object));
   }
   return false;

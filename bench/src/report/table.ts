@@ -21,14 +21,14 @@ export function formatText(t: Table): string {
 
 /** GitHub-flavoured Markdown table, with its title as a heading. */
 export function formatMarkdown(t: Table): string {
-  const escape = (c: string): string => c.replaceAll("|", "\\|");
+  const escapeCell = (c: string): string => c.replaceAll("|", "\\|");
   const right = t.headers.map((_, i) => t.rows.length > 0 && t.rows.every((r) => /^[\d.,-]/.test(r[i] ?? "") || r[i] === "n/a"));
   return [
     `### ${t.title}`,
     "",
-    `| ${t.headers.map(escape).join(" | ")} |`,
+    `| ${t.headers.map(escapeCell).join(" | ")} |`,
     `|${right.map((r) => (r ? "---:" : "---")).join("|")}|`,
-    ...t.rows.map((r) => `| ${r.map(escape).join(" | ")} |`),
+    ...t.rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`),
     ...(t.notes && t.notes.length > 0 ? ["", ...t.notes.map((n) => `- ${n}`)] : []),
   ].join("\n");
 }

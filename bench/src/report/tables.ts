@@ -36,7 +36,7 @@ export const SCALE_GOAL = { connections: 100_000, latencyMs: 2_000 };
 
 function figure<T>(results: readonly SystemResult<T>[], system: SystemName): (T & { ok: true }) | undefined {
   const r = results.find((x) => x.system === system)?.outcome;
-  return r !== undefined && r.ok ? (r as T & { ok: true }) : undefined;
+  return r?.ok ? (r as T & { ok: true }) : undefined;
 }
 
 function verdict(system: SystemName, value: number, base: number | undefined, goal: Goal): string {

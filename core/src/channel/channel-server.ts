@@ -125,7 +125,7 @@ export class ChannelServer implements Subscriber, ChannelOps {
 
   deliver(broadcast: Broadcast, lane: FastlaneCache): void {
     if (this.state !== "joined") return;
-    if (this.intercepts !== null && this.intercepts.has(broadcast.event)) {
+    if (this.intercepts?.has(broadcast.event)) {
       this.enqueue({ kind: "out", event: broadcast.event, payload: broadcast.payload });
     } else {
       this.conn.send(lane.frameFor(this.conn.serializer), true);

@@ -3,7 +3,7 @@
  * and read by hand over protobufjs's Writer and Reader: this keeps one object per
  * JSON node (no intermediate message objects) and lets us bound nesting ourselves.
  */
-import protobuf from "protobufjs/minimal.js";
+import type protobuf from "protobufjs/minimal.js";
 import { CodecError } from "./codec-error.js";
 import { wellFormed } from "./well-formed.js";
 
