@@ -21,11 +21,11 @@ import type { SocketHandler } from "./socket/socket-definition.js";
  */
 export interface EndpointOptions extends AdmissionOptions {
   /** Cross-node PubSub adapter (e.g. Redis). Default: this process only. */
-  readonly pubsub?: PubSubAdapter;
+  readonly pubsub?: PubSubAdapter | undefined;
   /** This node's name, unique among nodes sharing an adapter. Default: random. */
-  readonly node?: string;
+  readonly node?: string | undefined;
   /** Where logs go. Default: warnings and errors to the console. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 interface Mounted {

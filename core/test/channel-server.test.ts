@@ -270,7 +270,7 @@ test("stop replies (when given a reply), then phx_close with the join ref; termi
 });
 
 test("a handleIn that throws, rejects or returns a non-result crashes only this channel: phx_error, then silence", async (t) => {
-  const handlers: Channel["handleIn"][] = [
+  const handlers: NonNullable<Channel["handleIn"]>[] = [
     () => {
       throw new Error("boom");
     },

@@ -85,8 +85,8 @@ export class BenchChild {
     script: string;
     args: string[];
     label: string;
-    cpu?: number;
-    nodeFlags?: string[];
+    cpu?: number | undefined;
+    nodeFlags?: string[] | undefined;
   }): Promise<{ child: BenchChild; ready: Ready }> {
     const nodeArgs = [...(options.nodeFlags ?? []), options.script, ...options.args];
     const [command, argv] =
