@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { relayTopic as reservedTopic, type Frame, type Logger, type NodeRelay } from "@fawkes/core";
-import type { LongPollSession, PollWaiter } from "./session.js";
+import type { LongPollConnection, PollWaiter } from "./longpoll-connection.js";
 
 /** The answer to a poll, wherever the session lives. */
 export type PollResult = { readonly status: 200; readonly messages: string[] } | { readonly status: 204 | 410 };
@@ -58,7 +58,7 @@ export class SessionRelay {
   constructor(
     private readonly relay: NodeRelay,
     private readonly node: string,
-    private readonly find: (sid: string) => LongPollSession | undefined,
+    private readonly find: (sid: string) => LongPollConnection | undefined,
     private readonly log: Logger,
   ) {}
 

@@ -15,7 +15,7 @@
  * const port = await new Endpoint().socket("/socket", userSocket).listen(4000);
  * ```
  */
-export { sockjs } from "./transport.js";
+export { sockjs } from "./sockjs-transport.js";
 export type { SockJSOptions } from "./options.js";
 export { OPEN_ACK, AUTH_PARAM, SockJSCloseCode, refusalCloseCode, refusalStatus } from "./protocol.js";
 export { wireCloseCode, coreCloseCode, WIRE_CLOSE_OFFSET } from "./close-codes.js";

@@ -1,8 +1,8 @@
-/** Stand-ins for a sockjs connection, a core host and an output meter, to drive a SessionBridge by hand. */
+/** Stand-ins for a sockjs connection, a core host and an output meter, to drive a SockJSConnection by hand. */
 import { EventEmitter } from "node:events";
 import { silentLogger, type ConnectionPort, type Logger, type TransportHost } from "@fawkes/core";
 import type { OutboundMeter } from "../dist/outbound-meter.js";
-import type { SockJSConn } from "../dist/sockjs-server.js";
+import type { SockJSConn } from "../dist/sockjs-library.js";
 
 export interface Logged {
   readonly message: string;

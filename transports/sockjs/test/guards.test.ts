@@ -9,7 +9,7 @@ import { Duplex } from "node:stream";
 import type { ServerResponse } from "node:http";
 import type { TransportHost } from "@fawkes/core";
 import { sockjs } from "@fawkes/sockjs";
-import { SessionBridge } from "../dist/session-bridge.js";
+import { SockJSConnection } from "../dist/sockjs-connection.js";
 import { resolveOptions } from "../dist/options.js";
 import { guardRequest } from "../dist/request-guard.js";
 import { fakeConn, host, meter, recorder, request, tick } from "./fakes.js";
@@ -23,7 +23,7 @@ test("a throw while handling a message ends only that session with 1011 (3011), 
   }));
   const conn = fakeConn();
   const ended: boolean[] = [];
-  new SessionBridge(conn, request, false, h, resolveOptions({}), meter(), (_b, pending) => ended.push(pending));
+  new SockJSConnection(conn, request, false, h, resolveOptions({}), meter(), (_b, pending) => ended.push(pending));
   await tick();
   t.deepEqual(conn.writes, ["fawkes:open"]);
   t.notThrows(() => {
@@ -62,7 +62,7 @@ test("a close decided mid-delivery is deferred and the rest of that frame never 
       : decision;
   };
   const conn = fakeConn();
-  new SessionBridge(conn, request, false, h, resolveOptions({}), meter(), () => {});
+  new SockJSConnection(conn, request, false, h, resolveOptions({}), meter(), () => {});
   await tick();
   // What sockjs's framed-WebSocket receiver does for `["a","b"]`: two data events in one loop.
   conn.emit("data", "a");
@@ -79,9 +79,9 @@ test("a close that throws (faye's code check) drops the connection instead of le
   const conn = fakeConn(true);
   const m = meter();
   const ended: boolean[] = [];
-  const bridge = new SessionBridge(conn, request, false, h, resolveOptions({}), m, (_b, pending) => ended.push(pending));
+  const connection = new SockJSConnection(conn, request, false, h, resolveOptions({}), m, (_b, pending) => ended.push(pending));
   await tick();
-  t.notThrows(() => bridge.end(1001, "x".repeat(300)));
+  t.notThrows(() => connection.end(1001, "x".repeat(300)));
   t.is(m.destroyed, 1);
   t.is(closed.length, 1);
   t.deepEqual(ended, [false]);

@@ -1,18 +1,18 @@
 /**
- * The slow-consumer policy as the SessionBridge applies it, with a meter the
+ * The slow-consumer policy as the SockJSConnection applies it, with a meter the
  * test controls: output seen below the soft limit again starts a fresh grace
  * period; output that stays above it for the grace period is cut off.
  */
 import test from "ava";
 import type { ConnectionSink } from "@fawkes/core";
-import { SessionBridge } from "../dist/session-bridge.js";
+import { SockJSConnection } from "../dist/sockjs-connection.js";
 import { resolveOptions } from "../dist/options.js";
 import { fakeConn, host, recorder, request, tick } from "./fakes.js";
 import type { OutboundMeter } from "../dist/outbound-meter.js";
 
 const GRACE = 300;
 
-async function bridgeWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnType<typeof fakeConn>; level: { bytes: number } }> {
+async function connectionWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnType<typeof fakeConn>; level: { bytes: number } }> {
   const { log } = recorder();
   const { host: h } = host(log, () => ({ receive() {} }));
   let sink: ConnectionSink | undefined;
@@ -32,7 +32,7 @@ async function bridgeWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnTy
   const level = { bytes: 0 };
   const meter: OutboundMeter = { queued: () => level.bytes, wrote() {}, attach() {}, attached: () => true, destroy() {} };
   const conn = fakeConn();
-  new SessionBridge(
+  new SockJSConnection(
     conn,
     request,
     false,
@@ -48,7 +48,7 @@ async function bridgeWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnTy
 const text = { opcode: "text" as const, data: "x" };
 
 test("output that went below the soft limit in between gets a fresh grace period", async (t) => {
-  const { sink, conn, level } = await bridgeWithLevel();
+  const { sink, conn, level } = await connectionWithLevel();
   level.bytes = 500;
   sink.send(text); // above the soft limit: the grace period starts
   // Registered after the first watch's timer and before the second's: it runs after the first would have fired.
@@ -67,7 +67,7 @@ test("output that went below the soft limit in between gets a fresh grace period
 });
 
 test("passing the hard ceiling cuts off at once", async (t) => {
-  const { sink, conn, level } = await bridgeWithLevel();
+  const { sink, conn, level } = await connectionWithLevel();
   level.bytes = 1001;
   sink.send(text);
   t.deepEqual(conn.closes, [], "never inside the send (it may be a broadcast fan-out)");

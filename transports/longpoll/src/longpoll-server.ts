@@ -5,7 +5,7 @@ import { parseBatch } from "./batch.js";
 import { answerPreflight, readBody, sendJson, setCors } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
 import { SessionRelay, type PollResult } from "./relay.js";
-import { LongPollSession, type PollWaiter } from "./session.js";
+import { LongPollConnection, type PollWaiter } from "./longpoll-connection.js";
 import { SessionTokens, type SessionClaims } from "./token.js";
 
 const TOKEN_HEADER = "x-phoenix-longpoll-token";
@@ -16,11 +16,11 @@ const AUTH_TOKEN_HEADER = "x-phoenix-authtoken";
  * poll), POST (send) and OPTIONS at `<mount>/longpoll`, and holds the sessions
  * opened here.
  */
-export class LongPollServer implements TransportInstance {
+export class LongPollTransportServer implements TransportInstance {
   /** This instance's name in tokens and relay topics; random, so never reused. */
   readonly node = randomBytes(12).toString("base64url");
   private readonly host: TransportHost;
-  private readonly sessions = new Map<string, LongPollSession>();
+  private readonly sessions = new Map<string, LongPollConnection>();
   private readonly tokens: SessionTokens;
   private readonly relay: SessionRelay;
   private closing = false;
@@ -186,7 +186,7 @@ export class LongPollServer implements TransportInstance {
     }
     const sid = randomBytes(16).toString("base64url");
     const token = this.tokens.sign({ sid, node: this.node, mount: this.host.mount, origin: crossOrigin(req) ?? "" });
-    const session = new LongPollSession(sid, token, this.options, this.host.log, (s) => {
+    const session = new LongPollConnection(sid, token, this.options, this.host.log, (s) => {
       if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
     });
     this.sessions.set(sid, session);

@@ -44,7 +44,7 @@ export function pollAnswerBytes(limits: Backpressure): number {
  * below, or pass `hardMaxBufferedBytes`, or the message count reaches
  * `maxBufferedMessages`. A session that sees no poll for 1.5 windows ends too.
  */
-export class LongPollSession implements ConnectionSink {
+export class LongPollConnection implements ConnectionSink {
   private port: ConnectionPort | undefined;
   private buffer: string[] = [];
   /** UTF-8 size of each buffered message, in step with `buffer`. */
@@ -70,7 +70,7 @@ export class LongPollSession implements ConnectionSink {
     readonly token: string,
     private readonly limits: SessionLimits,
     private readonly log: Logger,
-    private readonly onEnd: (session: LongPollSession) => void,
+    private readonly onEnd: (session: LongPollConnection) => void,
   ) {
     this.pollBytes = pollAnswerBytes(limits.backpressure);
     this.flush = guarded(

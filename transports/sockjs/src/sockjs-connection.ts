@@ -13,17 +13,17 @@ import { OPEN_ACK, SockJSCloseCode, refusalCloseCode } from "./protocol.js";
 import { wireCloseCode } from "./close-codes.js";
 import type { OutboundMeter } from "./outbound-meter.js";
 import type { ResolvedSockJSOptions } from "./options.js";
-import type { SockJSConn } from "./sockjs-server.js";
+import type { SockJSConn } from "./sockjs-library.js";
 
 type State = "awaiting-token" | "connecting" | "open" | "closed";
 
 /**
- * Called once as a bridge ends; `closeFramePending` when the server closed and no
+ * Called once as a connection ends; `closeFramePending` when the server closed and no
  * client request carried the close frame yet; `messagesPending` when messages
  * also wait for the next request (a polling client then needs two more polls:
  * sockjs ends a polling response after one batch, before the close frame).
  */
-export type BridgeEnded = (bridge: SessionBridge, closeFramePending: boolean, messagesPending: boolean) => void;
+export type ConnectionEnded = (connection: SockJSConnection, closeFramePending: boolean, messagesPending: boolean) => void;
 
 /**
  * Bridges one SockJS session to one core connection, after the handshake in
@@ -38,9 +38,9 @@ export type BridgeEnded = (bridge: SessionBridge, closeFramePending: boolean, me
  * and timer is `guarded` (an exception ends this session with 1011), close
  * codes go through {@link wireCloseCode}, reasons through `truncateCloseReason`,
  * and a close decided while sockjs is delivering a message is carried out on
- * the next tick (see {@link SessionBridge.end}).
+ * the next tick (see {@link SockJSConnection.end}).
  */
-export class SessionBridge {
+export class SockJSConnection {
   private state: State;
   private pending: string[] = [];
   private port: ConnectionPort | undefined;
@@ -57,7 +57,7 @@ export class SessionBridge {
     private readonly host: TransportHost,
     private readonly options: ResolvedSockJSOptions,
     private readonly meter: OutboundMeter,
-    private readonly ended: BridgeEnded,
+    private readonly ended: ConnectionEnded,
   ) {
     this.state = wantsToken ? "awaiting-token" : "connecting";
     conn.on(
@@ -87,7 +87,7 @@ export class SessionBridge {
    * (`["a","b"]`) and dereferences its session again after each, which a close
    * in between has set to null (`TypeError ... reading 'didMessage'`). Deferred
    * to the next tick, the close leaves sockjs's loop intact and the later
-   * messages of that frame reach only this (closed) bridge, which drops them.
+   * messages of that frame reach only this (closed) connection, which drops them.
    */
   end(code: number, reason: string): void {
     if (this.state === "closed") return;
