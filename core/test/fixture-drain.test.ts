@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { silentLogger } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { websocket } from "@fawkes/websocket";
-import { websocketClientDriver, type ClientConnection } from "@fawkes/websocket/testing";
+import { websocketClientDriver } from "@fawkes/websocket/testing";
+import { timeCloses, ws } from "./drain-clients.js";
 import { startFixtureServer } from "@fawkes/conformance";
 
 const FIXTURE_BIN = fileURLToPath(new URL("../../conformance/dist/bin/fixture-server.js", import.meta.url));
@@ -36,25 +37,11 @@ async function child(t: ExecutionContext, script: string, args: string[], patter
   return { proc, port, exited, stderr: () => stderr };
 }
 
-async function ws(t: ExecutionContext, url: string): Promise<ClientConnection> {
-  const outcome = await websocketClientDriver.connect({ url, path: "/socket/websocket", params: { vsn: "2.0.0" } });
-  if (!outcome.ok) throw new Error(`refused ${outcome.status}`);
-  t.teardown(() => outcome.connection.close());
-  return outcome.connection;
-}
-
 test("SIGTERM on the fixture server drains: every client sees 1012, not all at once, and the process exits 0", async (t) => {
   const { proc, port, exited, stderr } = await child(t, FIXTURE_BIN, ["--port", "0"], /listening (\d+)/);
   const url = `http://127.0.0.1:${port}`;
   const clients = await Promise.all(Array.from({ length: 5 }, () => ws(t, url)));
-  const started = Date.now();
-  const closedAt: number[] = [];
-  const closes = clients.map((c) =>
-    c.closed.then((info) => {
-      closedAt.push(Date.now() - started);
-      return info;
-    }),
-  );
+  const { closes, closedAt } = timeCloses(clients);
   proc.kill("SIGTERM");
   for (const info of await Promise.all(closes)) t.is(info.code, 1012);
   t.is(await exited, 0, stderr());
@@ -77,14 +64,7 @@ test("POST /fixture/drain answers once the drain started; clients see 1012 in ba
   const fixture = await startFixtureServer({ transports: { websocket: websocket() }, serializers: [jsonV2, jsonV1], logger: silentLogger });
   t.teardown(() => fixture.close());
   const clients = await Promise.all(Array.from({ length: 4 }, () => ws(t, fixture.url)));
-  const started = Date.now();
-  const closedAt: number[] = [];
-  const closes = clients.map((c) =>
-    c.closed.then((info) => {
-      closedAt.push(Date.now() - started);
-      return info;
-    }),
-  );
+  const { closes, closedAt } = timeCloses(clients);
   const answer = await fetch(`${fixture.url}/fixture/drain`, { method: "POST", body: JSON.stringify({ batchSize: 1, intervalMs: 500 }) });
   const closedWhenAnswered = closedAt.length;
   t.is(answer.status, 200);

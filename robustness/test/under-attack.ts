@@ -52,3 +52,38 @@ export function assertProperty<T>(property: fc.IProperty<T>, parameters: fc.Para
     throw new Error(shorten(error));
   }
 }
+
+/**
+ * Runs `run` against a live target for `numRuns` generated values (stopping at the first
+ * failure), tallies the outcome key each run returns, logs the tally, then asserts the
+ * target survived. `run` gets the value and a fresh heartbeat ref (`hb1`, `hb2`, ...).
+ */
+export async function fuzzAgainst<T>(
+  t: ExecutionContext,
+  target: Target,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  run: (value: T, ref: string) => Promise<string>,
+): Promise<void> {
+  const outcomes = new Map<string, number>();
+  let n = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (value) => {
+        const key = await run(value, `hb${++n}`);
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        if (target.server.exit !== undefined) throw new Error("the server exited");
+      }),
+      { numRuns, endOnFailure: true },
+    );
+  } catch (error) {
+    t.fail(describeFailure(target.server, error));
+  }
+  t.log(
+    [...outcomes]
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n"),
+  );
+  await assertSurvived(t, target);
+}
