@@ -22,4 +22,5 @@ export {
   type PhoenixClientMessage,
   type PhoenixClientSerializer,
 } from "../codec.js";
+export { applyByteEdits, BYTE_EDIT_KINDS, type ByteEdit } from "./byte-edits.js";
 export type { TestFn, SuiteAssertions, SuiteImplementation } from "../test-fn.js";

@@ -1,5 +1,6 @@
 import test from "ava";
 import fc from "fast-check";
+import { BYTE_EDIT_KINDS, applyByteEdits } from "@fawkes/conformance";
 import { SerializerError } from "@fawkes/core";
 import { protobufSerializer, protobufV2 } from "@fawkes/protobuf";
 import { CodecError, protobufCodec, type PhoenixCodec } from "@fawkes/protobuf/client";
@@ -63,21 +64,8 @@ const validFrame = message.map((m) => {
 });
 
 const mutatedFrame = fc
-  .tuple(
-    validFrame,
-    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "delete", "cut")), { minLength: 1, maxLength: 4 }),
-  )
-  .map(([frame, edits]) => {
-    let bytes = Array.from(frame);
-    for (const [at, value, kind] of edits) {
-      const i = bytes.length === 0 ? 0 : at % bytes.length;
-      if (kind === "set") bytes[i] = value;
-      else if (kind === "insert") bytes.splice(i, 0, value);
-      else if (kind === "delete") bytes.splice(i, 1);
-      else bytes = bytes.slice(0, i);
-    }
-    return Uint8Array.from(bytes);
-  });
+  .tuple(validFrame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom(...BYTE_EDIT_KINDS)), { minLength: 1, maxLength: 4 }))
+  .map(([frame, edits]) => applyByteEdits(frame, edits));
 
 test("fuzz: arbitrary bytes decode to a valid message or throw SerializerError (server and client, typed or not)", (t) => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), all), { numRuns: RUNS });
