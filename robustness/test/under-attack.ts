@@ -40,7 +40,10 @@ export function describeFailure(server: FixtureProcess, error: unknown): string 
 
 /** An error message cut to 3000 characters (counterexamples can be megabytes). */
 export function shorten(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  // fast-check 4 keeps the property's own error in `cause`, not in the message.
+  const cause =
+    error instanceof Error && error.cause !== undefined ? `\ncaused by: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}` : "";
+  const text = (error instanceof Error ? error.message : String(error)) + cause;
   return text.length > 3000 ? `${text.slice(0, 3000)}... (${text.length} characters)` : text;
 }
 
