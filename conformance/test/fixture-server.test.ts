@@ -1,41 +1,9 @@
 // The fixture-server command and the fixture's control routes.
 import test from "ava";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { websocketClientDriver } from "@fawkes/websocket/testing";
-import { jsonV2Codec } from "@fawkes/conformance";
+import { FIXTURE_SERVER_BIN, jsonV2Codec, spawnListening } from "@fawkes/conformance";
 
-const BIN = fileURLToPath(new URL("../dist/bin/fixture-server.js", import.meta.url));
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = once(child, "exit") as Promise<[number | null, string | null]>;
-  const listening = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line: ${stdout} ${stderr}`)), 5000);
-    child.stdout.on("data", () => {
-      const m = /listening (\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`exited: ${stderr}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, exited, listening, output: () => ({ stdout, stderr }) };
-}
+const run = (args: string[]) => spawnListening(FIXTURE_SERVER_BIN, args, { timeoutMs: 5000 });
 
 test("fixture-server prints 'listening <port>' and serves websocket + control routes", async (t) => {
   const server = run(["--port", "0"]);

@@ -16,6 +16,13 @@ function transportOptions(transport: () => ReturnType<typeof websocket>): Transp
   return { name: "websocket", transport, driver: websocketClientDriver, capabilities: websocket().capabilities, serializers: v2Only, receiveTimeoutMs: 500 };
 }
 
+/** Runs the whole transport suite (V2 JSON over `transport`) through the recorder; returns the cases that failed. */
+async function failingTransportCases(transport: () => ReturnType<typeof websocket>) {
+  const { test: rec, cases } = recorder();
+  transportSuite(rec, transportOptions(transport));
+  return failingCases(cases);
+}
+
 test("the serializer suite passes the real V2 serializer through the recorder (control)", async (t) => {
   const { test: rec, cases } = recorder();
   serializerSuite(rec, { serializer: jsonV2, codec: jsonV2Codec, capabilities: { binaryPayloads: true } });
@@ -48,42 +55,22 @@ test("the serializer suite catches a decode that throws TypeError on garbage", a
 });
 
 test.serial("the transport suite passes the real websocket transport through the recorder (control)", async (t) => {
-  const { test: rec, cases } = recorder();
-  transportSuite(
-    rec,
-    transportOptions(() => websocket()),
-  );
-  t.deepEqual(await failingCases(cases), []);
+  t.deepEqual(await failingTransportCases(() => websocket()), []);
 });
 
 test.serial("the transport suite catches a transport that reorders outbound frames", async (t) => {
-  const { test: rec, cases } = recorder();
-  transportSuite(
-    rec,
-    transportOptions(() => wrapTransport(websocket(), { sink: reordering })),
-  );
-  const failed = await failingCases(cases);
+  const failed = await failingTransportCases(() => wrapTransport(websocket(), { sink: reordering }));
   t.true(failed.length > 5, `only ${failed.length} cases failed`);
   t.true(failed.some((r) => r.title.includes("pipelined events are answered in order")));
 });
 
 test.serial("the transport suite catches a transport that drops frames", async (t) => {
-  const { test: rec, cases } = recorder();
-  transportSuite(
-    rec,
-    transportOptions(() => wrapTransport(websocket(), { sink: dropping })),
-  );
-  const failed = await failingCases(cases);
+  const failed = await failingTransportCases(() => wrapTransport(websocket(), { sink: dropping }));
   t.true(failed.length > 5, `only ${failed.length} cases failed`);
 });
 
 test.serial("the transport suite catches a transport that never reports a closed connection", async (t) => {
-  const { test: rec, cases } = recorder();
-  transportSuite(
-    rec,
-    transportOptions(() => wrapTransport(websocket(), { port: forgetsClose })),
-  );
-  const failed = (await failingCases(cases)).map((r) => r.title);
+  const failed = (await failingTransportCases(() => wrapTransport(websocket(), { port: forgetsClose }))).map((r) => r.title);
   t.deepEqual(
     failed.map((title) => title.split(" › ").at(-1)),
     ["a client close is reported to the core (channels terminate)"],

@@ -2,59 +2,30 @@
 // 1012), then the process exits 0; POST /fixture/drain starts a drain and
 // answers at once.
 import test, { type ExecutionContext } from "ava";
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "@fawkes/core";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { websocket } from "@fawkes/websocket";
-import { websocketClientDriver, type ClientConnection } from "@fawkes/websocket/testing";
-import { startFixtureServer } from "@fawkes/conformance";
+import { websocketClientDriver } from "@fawkes/websocket/testing";
+import { timeCloses, ws } from "./drain-clients.js";
+import { FIXTURE_SERVER_BIN, spawnListening, startFixtureServer, type SpawnListeningOptions } from "@fawkes/conformance";
 
-const FIXTURE_BIN = fileURLToPath(new URL("../../conformance/dist/bin/fixture-server.js", import.meta.url));
 const CHAT_SERVER = fileURLToPath(new URL("../../examples/chat/dist/server.js", import.meta.url));
 
-/** Starts `script` as a child process and resolves with the port it prints (`pattern`), and its exit code later. */
-async function child(t: ExecutionContext, script: string, args: string[], pattern: RegExp, env: Record<string, string> = {}) {
-  const proc = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+/** Starts `script` as a child process (killed at teardown) and resolves once it prints its port. */
+async function child(t: ExecutionContext, script: string, args: string[], options: SpawnListeningOptions = {}) {
+  const { child: proc, exited, listening, output } = spawnListening(script, args, options);
   t.teardown(() => {
     if (proc.exitCode === null) proc.kill("SIGKILL");
   });
-  let stderr = "";
-  proc.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then((code) => reject(new Error(`${script} exited ${String(code)} before listening: ${stderr}`)));
-  });
-  return { proc, port, exited, stderr: () => stderr };
-}
-
-async function ws(t: ExecutionContext, url: string): Promise<ClientConnection> {
-  const outcome = await websocketClientDriver.connect({ url, path: "/socket/websocket", params: { vsn: "2.0.0" } });
-  if (!outcome.ok) throw new Error(`refused ${outcome.status}`);
-  t.teardown(() => outcome.connection.close());
-  return outcome.connection;
+  return { proc, port: await listening, exited: exited.then(([code]) => code), stderr: () => output().stderr };
 }
 
 test("SIGTERM on the fixture server drains: every client sees 1012, not all at once, and the process exits 0", async (t) => {
-  const { proc, port, exited, stderr } = await child(t, FIXTURE_BIN, ["--port", "0"], /listening (\d+)/);
+  const { proc, port, exited, stderr } = await child(t, FIXTURE_SERVER_BIN, ["--port", "0"]);
   const url = `http://127.0.0.1:${port}`;
   const clients = await Promise.all(Array.from({ length: 5 }, () => ws(t, url)));
-  const started = Date.now();
-  const closedAt: number[] = [];
-  const closes = clients.map((c) =>
-    c.closed.then((info) => {
-      closedAt.push(Date.now() - started);
-      return info;
-    }),
-  );
+  const { closes, closedAt } = timeCloses(clients);
   proc.kill("SIGTERM");
   for (const info of await Promise.all(closes)) t.is(info.code, 1012);
   t.is(await exited, 0, stderr());
@@ -64,7 +35,7 @@ test("SIGTERM on the fixture server drains: every client sees 1012, not all at o
 });
 
 test("SIGTERM on the chat demo drains: its clients see 1012 and the process exits 0", async (t) => {
-  const { proc, port, exited, stderr } = await child(t, CHAT_SERVER, [], /localhost:(\d+)/, { PORT: "0" });
+  const { proc, port, exited, stderr } = await child(t, CHAT_SERVER, [], { pattern: /localhost:(\d+)/, env: { PORT: "0" } });
   const outcome = await websocketClientDriver.connect({ url: `http://127.0.0.1:${port}`, path: "/socket/websocket", params: { vsn: "2.0.0", name: "ada" } });
   if (!outcome.ok) throw new Error(`refused ${outcome.status}`);
   t.teardown(() => outcome.connection.close());
@@ -77,14 +48,7 @@ test("POST /fixture/drain answers once the drain started; clients see 1012 in ba
   const fixture = await startFixtureServer({ transports: { websocket: websocket() }, serializers: [jsonV2, jsonV1], logger: silentLogger });
   t.teardown(() => fixture.close());
   const clients = await Promise.all(Array.from({ length: 4 }, () => ws(t, fixture.url)));
-  const started = Date.now();
-  const closedAt: number[] = [];
-  const closes = clients.map((c) =>
-    c.closed.then((info) => {
-      closedAt.push(Date.now() - started);
-      return info;
-    }),
-  );
+  const { closes, closedAt } = timeCloses(clients);
   const answer = await fetch(`${fixture.url}/fixture/drain`, { method: "POST", body: JSON.stringify({ batchSize: 1, intervalMs: 500 }) });
   const closedWhenAnswered = closedAt.length;
   t.is(answer.status, 200);

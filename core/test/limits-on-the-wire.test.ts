@@ -7,7 +7,8 @@ import { jsonV2 } from "@fawkes/json";
 import { longpoll } from "@fawkes/longpoll";
 import { httpJson } from "@fawkes/longpoll/testing";
 import { websocket } from "@fawkes/websocket";
-import { websocketClientDriver, type ClientConnection } from "@fawkes/websocket/testing";
+import type { ClientConnection } from "@fawkes/websocket/testing";
+import { timeCloses, ws } from "./drain-clients.js";
 
 async function serve(t: ExecutionContext, options: EndpointOptions = {}, messageRate?: RateLimit): Promise<{ url: string; endpoint: Endpoint }> {
   const socket = defineSocket({
@@ -27,13 +28,6 @@ async function serve(t: ExecutionContext, options: EndpointOptions = {}, message
   const port = await endpoint.listen(0, "127.0.0.1");
   t.teardown(() => endpoint.close());
   return { url: `http://127.0.0.1:${port}`, endpoint };
-}
-
-async function ws(t: ExecutionContext, url: string): Promise<ClientConnection> {
-  const outcome = await websocketClientDriver.connect({ url, path: "/socket/websocket", params: { vsn: "2.0.0" } });
-  if (!outcome.ok) throw new Error(`refused ${outcome.status}`);
-  t.teardown(() => outcome.connection.close());
-  return outcome.connection;
 }
 
 /** A raw upgrade request: the HTTP answer when the server refuses it. */
@@ -108,14 +102,7 @@ test("WebSocket: a flooding client gets rate limited replies, then close 1008 ER
 test("drain over WebSocket: clients see 1012, in batches, and new upgrades get 503 meanwhile", async (t) => {
   const { url, endpoint } = await serve(t);
   const clients = await Promise.all(Array.from({ length: 4 }, () => ws(t, url)));
-  const started = Date.now();
-  const closedAt: number[] = [];
-  const closes = clients.map((c) =>
-    c.closed.then((info) => {
-      closedAt.push(Date.now() - started);
-      return info;
-    }),
-  );
+  const { closes, closedAt } = timeCloses(clients);
   const draining = endpoint.drain({ batchSize: 2, intervalMs: 200 });
   t.like(await upgrade(url), { status: 503 });
   await draining;

@@ -3,8 +3,8 @@
 // channel name (or on its reserved adapter topic) never see a relay message,
 // and what a client broadcasts on that name never reaches a relay handler.
 import test from "ava";
-import { FawkesError, defineSocket, ok, relayTopic, type Broadcast, type ChannelSocket, type PubSubAdapter } from "@fawkes/core";
-import { jsonV2, connectMemory, memoryTransport, startMemoryEndpoint, type MemoryClient } from "./memory-transport.js";
+import { FawkesError, relayTopic, type Broadcast, type PubSubAdapter } from "@fawkes/core";
+import { startCatchAllEndpoint } from "./catch-all-endpoint.js";
 
 /** Adapters for nodes of one process: each broadcast goes to every other started node, in publish order, as JSON. */
 function memoryHub() {
@@ -31,22 +31,10 @@ function memoryHub() {
 }
 
 async function node(name: string, hub: ReturnType<typeof memoryHub>) {
-  const transport = memoryTransport();
-  const socket = defineSocket({ serializers: [jsonV2] })
-    .transport("memory", transport)
-    .channel("*", {
-      join: (topic: string) => ok({ joined: topic }),
-      handleIn(event: string, payload: unknown, socket: ChannelSocket) {
-        socket.broadcast(event, payload);
-        return ok();
-      },
-    });
-  const endpoint = await startMemoryEndpoint(socket, transport, { node: name, pubsub: hub.adapter() });
-  const connect = async (): Promise<MemoryClient> => {
-    const c = await connectMemory(transport);
-    if (!("inbox" in c)) throw new Error(`refused ${c.code}`);
-    return c;
-  };
+  const { endpoint, transport, connect } = await startCatchAllEndpoint((event, payload, socket) => socket.broadcast(event, payload), {
+    node: name,
+    pubsub: hub.adapter(),
+  });
   return { endpoint, connect, relay: transport.host!.relay };
 }
 

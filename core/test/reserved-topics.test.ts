@@ -1,28 +1,14 @@
 import test from "ava";
-import { FawkesError, defineSocket, ok, type Broadcast, type ChannelSocket } from "@fawkes/core";
-import { jsonV2, connectMemory, memoryTransport, startMemoryEndpoint, type MemoryClient } from "./memory-transport.js";
+import { FawkesError, type Broadcast } from "@fawkes/core";
+import { startCatchAllEndpoint } from "./catch-all-endpoint.js";
 
 /** A catch-all route that rebroadcasts every client event to its topic, or to the topic it names. */
-async function setup() {
-  const transport = memoryTransport();
-  const socket = defineSocket({ serializers: [jsonV2] })
-    .transport("memory", transport)
-    .channel("*", {
-      join: (topic: string) => ok({ joined: topic }),
-      handleIn(event: string, payload: unknown, socket: ChannelSocket) {
-        const to = (payload as { to?: string }).to;
-        if (to !== undefined) socket.endpoint.broadcast(to, event, payload);
-        else socket.broadcast(event, payload);
-        return ok();
-      },
-    });
-  const endpoint = await startMemoryEndpoint(socket, transport);
-  const connect = async (): Promise<MemoryClient> => {
-    const c = await connectMemory(transport);
-    if (!("inbox" in c)) throw new Error(`refused ${c.code}`);
-    return c;
-  };
-  return { endpoint, connect };
+function setup() {
+  return startCatchAllEndpoint((event, payload, socket) => {
+    const to = (payload as { to?: string }).to;
+    if (to !== undefined) socket.endpoint.broadcast(to, event, payload);
+    else socket.broadcast(event, payload);
+  });
 }
 
 const reply = (m: unknown[] | undefined) => m?.[4] as { status: string; response: unknown } | undefined;

@@ -66,70 +66,51 @@ test("resolveBackpressure applies defaults and refuses nonsense", (t) => {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A watch with these limits over the queue size `queued()` reports, and how often it has cut the connection off. */
+function slowConsumerWatch(limits: Parameters<typeof resolveBackpressure>[0], queued: () => number) {
+  let cut = 0;
+  const watch = new SlowConsumerWatch(resolveBackpressure(limits), queued, () => {
+    cut++;
+  });
+  return { watch, cuts: () => cut };
+}
+
 test("SlowConsumerWatch: a connection that drains within the grace period is kept", async (t) => {
   let queued = 0;
-  let cut = 0;
-  const watch = new SlowConsumerWatch(
-    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 40 }),
-    () => queued,
-    () => {
-      cut++;
-    },
-  );
+  const { watch, cuts } = slowConsumerWatch({ maxBufferedBytes: 100, slowConsumerGraceMs: 40 }, () => queued);
   queued = 300; // above soft, below hard (400)
   watch.check();
   queued = 0; // the client read it
   await wait(80);
-  t.is(cut, 0);
+  t.is(cuts(), 0);
   queued = 300;
   watch.check();
   await wait(80); // still above after the grace period
-  t.is(cut, 1);
+  t.is(cuts(), 1);
   watch.check();
   await wait(60);
-  t.is(cut, 1, "cuts off at most once");
+  t.is(cuts(), 1, "cuts off at most once");
 });
 
 test("SlowConsumerWatch: passing the hard ceiling cuts off on the next tick, not inside check()", async (t) => {
-  let cut = 0;
-  const watch = new SlowConsumerWatch(
-    resolveBackpressure({ maxBufferedBytes: 100 }),
-    () => 401,
-    () => {
-      cut++;
-    },
-  );
+  const { watch, cuts } = slowConsumerWatch({ maxBufferedBytes: 100 }, () => 401);
   watch.check();
-  t.is(cut, 0);
+  t.is(cuts(), 0);
   await new Promise((resolve) => process.nextTick(resolve));
-  t.is(cut, 1);
+  t.is(cuts(), 1);
 });
 
 test("SlowConsumerWatch: stop() cancels a pending grace timer", async (t) => {
-  let cut = 0;
-  const watch = new SlowConsumerWatch(
-    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 20 }),
-    () => 200,
-    () => {
-      cut++;
-    },
-  );
+  const { watch, cuts } = slowConsumerWatch({ maxBufferedBytes: 100, slowConsumerGraceMs: 20 }, () => 200);
   watch.check();
   watch.stop();
   await wait(50);
-  t.is(cut, 0);
+  t.is(cuts(), 0);
 });
 
 test("SlowConsumerWatch: a check() that finds the queue drained restarts the grace period", async (t) => {
   let queued = 300;
-  let cut = 0;
-  const watch = new SlowConsumerWatch(
-    resolveBackpressure({ maxBufferedBytes: 100, slowConsumerGraceMs: 60 }),
-    () => queued,
-    () => {
-      cut++;
-    },
-  );
+  const { watch, cuts } = slowConsumerWatch({ maxBufferedBytes: 100, slowConsumerGraceMs: 60 }, () => queued);
   watch.check(); // above: the clock starts
   await wait(40);
   queued = 0;
@@ -137,7 +118,7 @@ test("SlowConsumerWatch: a check() that finds the queue drained restarts the gra
   queued = 300;
   watch.check(); // above again: a new, whole grace period
   await wait(40); // 80 ms after the first excess, 40 ms into the second
-  t.is(cut, 0);
+  t.is(cuts(), 0);
   await wait(60);
-  t.is(cut, 1);
+  t.is(cuts(), 1);
 });

@@ -96,31 +96,35 @@ function varint(out: number[], n: bigint): void {
   out.push(Number(n));
 }
 
+/** Query keys that reach for a prototype, or whose brackets are empty, nested, indexed or unbalanced. */
+export const hostileKeyNames: readonly string[] = [
+  "__proto__",
+  "constructor",
+  "a[__proto__]",
+  "__proto__[polluted]",
+  "a[constructor][prototype]",
+  "a[]",
+  "a[][]",
+  "a[0]",
+  "a[b][c]",
+  "a[",
+  "a]",
+  "[a]",
+  "a[b]c",
+  "a[b]]",
+];
+
+/** A key `a[..][..]` of up to 30 brackets holding short strings, empty strings or `__proto__`. */
+export const bracketChainKey = fc
+  .array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 })
+  .map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`);
+
 /** One Rails-style query key: plain, nested, list, index, unicode, prototype-reaching, unbalanced, or thousands deep. */
 export const railsKey = fc.oneof(
   fc.string({ minLength: 1, maxLength: 12 }),
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
-  fc.constantFrom(
-    "__proto__",
-    "constructor",
-    "a[__proto__]",
-    "__proto__[polluted]",
-    "a[constructor][prototype]",
-    "a[]",
-    "a[][]",
-    "a[0]",
-    "a[b][c]",
-    "a[",
-    "a]",
-    "[a]",
-    "a[b]c",
-    "a[b]]",
-    "vsn[]",
-    "user_id[x]",
-  ),
-  fc
-    .array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 })
-    .map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`),
+  fc.constantFrom(...hostileKeyNames, "vsn[]", "user_id[x]"),
+  bracketChainKey,
   fc.integer({ min: 50, max: 2500 }).map((n) => `deep${"[x]".repeat(n)}`),
   fc.integer({ min: 1000, max: 6000 }).map((n) => "k".repeat(n)),
 );

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { jsonV1, jsonV2 } from "@fawkes/json";
 import { fuzzRuns, heartbeat, longPollOpen, longPollPost, longPollUntil, type TokenPlacement } from "@fawkes/robustness";
 import { brokenJsonText, structuredMessage, wrongShapeJson } from "./arbitraries.js";
-import { assertSurvived, describeFailure, underAttack } from "./under-attack.js";
+import { fuzzAgainst, underAttack } from "./under-attack.js";
 
 const RUNS = fuzzRuns(300);
 const MAX_BODY = 1024 * 1024;
@@ -89,45 +89,26 @@ test("longpoll POST parser: every body, content type and token placement gets it
   t.timeout(150_000);
   const target = await underAttack(t);
   const base = target.server.url;
-  const outcomes = new Map<string, number>();
-  let n = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom("2.0.0", "1.0.0"), body, contentType, placement, async (vsn, b, type, where) => {
-        const opened = await longPollOpen(base, `vsn=${vsn}`);
-        if (opened.status !== 410 || opened.token === undefined) throw new Error(`open answered ${JSON.stringify(opened)}`);
-        const token = opened.token;
-        const sent = where === "tampered" ? `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}` : where === "garbage" ? "not.a.token" : token;
-        const tokenOk = where !== "tampered" && where !== "garbage" && where !== "none";
-        const answer = await longPollPost(base, sent, where === "tampered" || where === "garbage" ? "query" : where, b, type);
-        const expected = expectedStatus(b, type, tokenOk);
-        if (answer.status === undefined || ![200, 400, 410, 413].includes(answer.status))
-          throw new Error(`POST answered HTTP ${answer.httpStatus} without a known JSON status: ${JSON.stringify(answer)}`);
-        if (expected !== undefined && answer.status !== expected) throw new Error(`POST answered ${answer.status} (${answer.code}), expected ${expected}`);
-        if (answer.status === 400 && answer.code === undefined) throw new Error("a 400 without a code");
-        // Liveness: a heartbeat on the same session is answered, or the session is gone.
-        const ref = `hb${++n}`;
-        const hb =
-          vsn === "2.0.0"
-            ? { body: v2Text(heartbeat(ref)), type: "application/x-ndjson" }
-            : { body: (jsonV1.encode(heartbeat(ref)) as { data: string }).data, type: "application/json" };
-        const posted = await longPollPost(base, token, "header", hb.body, hb.type);
-        if (posted.status !== 200 && posted.status !== 410) throw new Error(`heartbeat POST answered ${JSON.stringify(posted)}`);
-        const after = await longPollUntil(base, token, (m) => m.includes(`"${ref}"`) && m.includes("phx_reply"));
-        const key = `POST ${answer.status}${answer.code === undefined ? "" : ` ${answer.code}`}, then ${after}`;
-        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-        if (target.server.exit !== undefined) throw new Error("the server exited");
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-  } catch (error) {
-    t.fail(describeFailure(target.server, error));
-  }
-  t.log(
-    [...outcomes]
-      .sort()
-      .map(([k, v]) => `${k}: ${v}`)
-      .join("\n"),
-  );
-  await assertSurvived(t, target);
+  await fuzzAgainst(t, target, fc.tuple(fc.constantFrom("2.0.0", "1.0.0"), body, contentType, placement), RUNS, async ([vsn, b, type, where], ref) => {
+    const opened = await longPollOpen(base, `vsn=${vsn}`);
+    if (opened.status !== 410 || opened.token === undefined) throw new Error(`open answered ${JSON.stringify(opened)}`);
+    const token = opened.token;
+    const sent = where === "tampered" ? `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}` : where === "garbage" ? "not.a.token" : token;
+    const tokenOk = where !== "tampered" && where !== "garbage" && where !== "none";
+    const answer = await longPollPost(base, sent, where === "tampered" || where === "garbage" ? "query" : where, b, type);
+    const expected = expectedStatus(b, type, tokenOk);
+    if (answer.status === undefined || ![200, 400, 410, 413].includes(answer.status))
+      throw new Error(`POST answered HTTP ${answer.httpStatus} without a known JSON status: ${JSON.stringify(answer)}`);
+    if (expected !== undefined && answer.status !== expected) throw new Error(`POST answered ${answer.status} (${answer.code}), expected ${expected}`);
+    if (answer.status === 400 && answer.code === undefined) throw new Error("a 400 without a code");
+    // Liveness: a heartbeat on the same session is answered, or the session is gone.
+    const hb =
+      vsn === "2.0.0"
+        ? { body: v2Text(heartbeat(ref)), type: "application/x-ndjson" }
+        : { body: (jsonV1.encode(heartbeat(ref)) as { data: string }).data, type: "application/json" };
+    const posted = await longPollPost(base, token, "header", hb.body, hb.type);
+    if (posted.status !== 200 && posted.status !== 410) throw new Error(`heartbeat POST answered ${JSON.stringify(posted)}`);
+    const after = await longPollUntil(base, token, (m) => m.includes(`"${ref}"`) && m.includes("phx_reply"));
+    return `POST ${answer.status}${answer.code === undefined ? "" : ` ${answer.code}`}, then ${after}`;
+  });
 });

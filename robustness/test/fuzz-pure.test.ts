@@ -7,7 +7,7 @@ import { SerializerError, parseParams, type Frame, type Message, type Serializer
 import { encode as msgpackEncode } from "@msgpack/msgpack";
 import { WIRE_CODECS, fuzzRuns } from "@fawkes/robustness";
 import { assertProperty } from "./under-attack.js";
-import { brokenJsonText, deepJsonText, protobufFields, structuredMessage, wrongShapeJson } from "./arbitraries.js";
+import { bracketChainKey, brokenJsonText, deepJsonText, hostileKeyNames, protobufFields, structuredMessage, wrongShapeJson } from "./arbitraries.js";
 
 const RUNS = fuzzRuns(1000);
 
@@ -111,26 +111,8 @@ for (const codec of WIRE_CODECS) {
 
 const key = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom(
-    "__proto__",
-    "constructor",
-    "prototype",
-    "a[__proto__]",
-    "__proto__[polluted]",
-    "a[constructor][prototype]",
-    "a[]",
-    "a[][]",
-    "a[0]",
-    "a[b][c]",
-    "a[",
-    "a]",
-    "[a]",
-    "a[b]c",
-    "a[b]]",
-  ),
-  fc
-    .array(fc.oneof(fc.string({ maxLength: 6 }), fc.constant(""), fc.constant("__proto__")), { maxLength: 30 })
-    .map((parts) => `a${parts.map((p) => `[${p}]`).join("")}`),
+  fc.constantFrom(...hostileKeyNames, "prototype"),
+  bracketChainKey,
   fc.integer({ min: 100, max: 5000 }).map((n) => `a${"[x]".repeat(n)}`),
 );
 const query = fc

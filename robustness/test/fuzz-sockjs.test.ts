@@ -11,7 +11,7 @@ import { jsonV1, jsonV2 } from "@fawkes/json";
 import type { Message } from "@fawkes/core";
 import { SockJSXhrSession, fuzzRuns, heartbeat, readSockJSFrame, wsProbe, type RawMessage } from "@fawkes/robustness";
 import { brokenJsonText, deepJsonText, structuredMessage, wrongShapeJson } from "./arbitraries.js";
-import { CLEAN_CLOSE_CODES, assertSurvived, describeFailure, underAttack, type Target } from "./under-attack.js";
+import { CLEAN_CLOSE_CODES, fuzzAgainst, underAttack } from "./under-attack.js";
 
 const RUNS = fuzzRuns(200);
 
@@ -71,35 +71,6 @@ const repliesTo =
   (message: string): boolean =>
     message.includes(`"${ref}"`) && message.includes("phx_reply");
 
-async function fuzz<T>(
-  t: Parameters<typeof assertSurvived>[0],
-  target: Target,
-  arbitrary: fc.Arbitrary<T>,
-  run: (value: T, ref: string) => Promise<string>,
-): Promise<void> {
-  const outcomes = new Map<string, number>();
-  let n = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(arbitrary, async (value) => {
-        const key = await run(value, `hb${++n}`);
-        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-        if (target.server.exit !== undefined) throw new Error("the server exited");
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-  } catch (error) {
-    t.fail(describeFailure(target.server, error));
-  }
-  t.log(
-    [...outcomes]
-      .sort()
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(", "),
-  );
-  await assertSurvived(t, target);
-}
-
 const rawMessages = (vsn: Vsn): fc.Arbitrary<RawMessage[]> =>
   fc.array(
     fc.oneof(
@@ -112,10 +83,11 @@ const rawMessages = (vsn: Vsn): fc.Arbitrary<RawMessage[]> =>
 test("sockjs raw websocket: hostile messages get a clean close or keep being served", async (t) => {
   t.timeout(120_000);
   const target = await underAttack(t);
-  await fuzz(
+  await fuzzAgainst(
     t,
     target,
     fc.constantFrom(...VSNS).chain((vsn) => fc.tuple(fc.constant(vsn), rawMessages(vsn))),
+    RUNS,
     async ([vsn, messages], ref) => {
       const outcome = await wsProbe(`ws://127.0.0.1:${target.server.port}/socket/sockjs/websocket?vsn=${vsn}`, {
         awaitFirst: (data) => data.toString("utf8") === "fawkes:open",
@@ -133,10 +105,11 @@ test("sockjs raw websocket: hostile messages get a clean close or keep being ser
 test("sockjs framed websocket: any frame body gets a clean close or the session keeps serving", async (t) => {
   t.timeout(120_000);
   const target = await underAttack(t);
-  await fuzz(
+  await fuzzAgainst(
     t,
     target,
     fc.constantFrom(...VSNS).chain((vsn) => fc.tuple(fc.constant(vsn), fc.array(sockjsBody(vsn), { minLength: 1, maxLength: 3 }))),
+    RUNS,
     async ([vsn, bodies], ref) => {
       const session = `${Math.floor(Math.random() * 1000)}/${ref}x${Date.now().toString(36)}`;
       const outcome = await wsProbe(`ws://127.0.0.1:${target.server.port}/socket/sockjs/${session}/websocket?vsn=${vsn}`, {
@@ -168,12 +141,13 @@ const SOCKJS_BODY_ERRORS = new Set(["Broken JSON encoding.", "Payload expected."
 test("sockjs xhr_send: any body gets 204, 413 or sockjs's own 500 answer; the session then serves a heartbeat or closes cleanly", async (t) => {
   t.timeout(120_000);
   const target = await underAttack(t);
-  await fuzz(
+  await fuzzAgainst(
     t,
     target,
     fc
       .constantFrom(...VSNS)
       .chain((vsn) => fc.tuple(fc.constant(vsn), sockjsBody(vsn), fc.constantFrom("text/plain", "application/json", "application/xml", ""))),
+    RUNS,
     async ([vsn, body, type], ref) => {
       const session = new SockJSXhrSession(target.server.url, `vsn=${vsn}`);
       if (!(await session.open())) throw new Error("the session did not open");

@@ -40,7 +40,10 @@ export function describeFailure(server: FixtureProcess, error: unknown): string 
 
 /** An error message cut to 3000 characters (counterexamples can be megabytes). */
 export function shorten(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  // fast-check 4 keeps the property's own error in `cause`, not in the message.
+  const cause =
+    error instanceof Error && error.cause !== undefined ? `\ncaused by: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}` : "";
+  const text = (error instanceof Error ? error.message : String(error)) + cause;
   return text.length > 3000 ? `${text.slice(0, 3000)}... (${text.length} characters)` : text;
 }
 
@@ -51,4 +54,39 @@ export function assertProperty<T>(property: fc.IProperty<T>, parameters: fc.Para
   } catch (error) {
     throw new Error(shorten(error));
   }
+}
+
+/**
+ * Runs `run` against a live target for `numRuns` generated values (stopping at the first
+ * failure), tallies the outcome key each run returns, logs the tally, then asserts the
+ * target survived. `run` gets the value and a fresh heartbeat ref (`hb1`, `hb2`, ...).
+ */
+export async function fuzzAgainst<T>(
+  t: ExecutionContext,
+  target: Target,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  run: (value: T, ref: string) => Promise<string>,
+): Promise<void> {
+  const outcomes = new Map<string, number>();
+  let n = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (value) => {
+        const key = await run(value, `hb${++n}`);
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        if (target.server.exit !== undefined) throw new Error("the server exited");
+      }),
+      { numRuns, endOnFailure: true },
+    );
+  } catch (error) {
+    t.fail(describeFailure(target.server, error));
+  }
+  t.log(
+    [...outcomes]
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n"),
+  );
+  await assertSurvived(t, target);
 }

@@ -22,4 +22,6 @@ export {
   type PhoenixClientMessage,
   type PhoenixClientSerializer,
 } from "../codec.js";
+export { applyByteEdits, BYTE_EDIT_KINDS, type ByteEdit } from "./byte-edits.js";
+export { clientDecodesCleanly, phoenixDecode, phoenixEncode, thrownCode, withinDecodeContract } from "./decode-contract.js";
 export type { TestFn, SuiteAssertions, SuiteImplementation } from "../test-fn.js";

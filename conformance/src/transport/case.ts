@@ -68,3 +68,12 @@ export function within<T, U>(promise: Promise<T>, ms: number, timedOut: U): Prom
     );
   });
 }
+
+/** POSTs `body` as JSON to the fixture's control route `/fixture/<route>` (`disconnect`, `broadcast`, ...) and returns the answer. */
+export function postControl(fixture: FixtureServer, route: string, body: unknown): Promise<Response> {
+  return fetch(`${fixture.url}/fixture/${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,5 +1,5 @@
 import type { TransportCase } from "./case.js";
-import { eventually, within } from "./case.js";
+import { eventually, postControl, within } from "./case.js";
 
 const GARBAGE = { opcode: "text" as const, data: "\u0000 this is not a message {[" };
 
@@ -12,11 +12,7 @@ export const connectionCases: readonly TransportCase[] = [
       const bystander = await client({ user_id: "carol" });
       const jb = await bystander.join("room:d");
       await target.join("room:d");
-      const res = await fetch(`${fixture.url}/fixture/disconnect`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: "user_socket:bob" }),
-      });
+      const res = await postControl(fixture, "disconnect", { id: "user_socket:bob" });
       t.is(res.status, 200, "the control endpoint answers 200");
       const closed = await within(target.connection.closed, 2000, null);
       t.true(closed !== null, "the connection was not closed");
@@ -29,11 +25,7 @@ export const connectionCases: readonly TransportCase[] = [
     async run({ t, fixture, client }) {
       const c = await client();
       await c.join("room:ctl");
-      const res = await fetch(`${fixture.url}/fixture/broadcast`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ topic: "room:ctl", event: "news", payload: { n: 1 } }),
-      });
+      const res = await postControl(fixture, "broadcast", { topic: "room:ctl", event: "news", payload: { n: 1 } });
       t.is(res.status, 200, "the control endpoint answers 200");
       await c.expect({ topic: "room:ctl", event: "news", joinRef: null, ref: null, payload: { n: 1 } }, "the broadcast");
     },

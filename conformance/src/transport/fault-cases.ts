@@ -3,7 +3,7 @@ import { startFixtureServer } from "../fixture/fixture-server.js";
 import { silentLogger } from "@fawkes/core";
 import type { ClientConnection } from "../client-driver.js";
 import type { CaseEnv, TransportCase } from "./case.js";
-import { eventually, within } from "./case.js";
+import { eventually, postControl, within } from "./case.js";
 import { SuiteClient } from "./client.js";
 import type { SuiteSerializer, TransportSuiteOptions } from "./options.js";
 
@@ -168,11 +168,7 @@ export const faultCases: readonly TransportCase[] = [
       const by = await bystander(env, "room:dc", { user_id: "erin" });
       const target = await env.client({ user_id: "dave" });
       await target.join("room:dc");
-      const res = await fetch(`${fixture.url}/fixture/disconnect`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: "user_socket:dave" }),
-      });
+      const res = await postControl(fixture, "disconnect", { id: "user_socket:dave" });
       t.is(res.status, 200, "the control endpoint answers 200");
       // A zombie (open, but served no more) never reaches `closed`.
       await expectClosed(env, target.connection, [1001], "disconnect");

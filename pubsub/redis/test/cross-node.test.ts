@@ -16,12 +16,18 @@ async function twoNodes(t: Parameters<typeof redisNode>[0]) {
   return { a, b };
 }
 
-redisTest("a broadcast from node A reaches a client on node B, and the sender's node delivers it once", async (t) => {
+/** Two nodes, and a client on each joined to `topic`. */
+async function joinedOnBothNodes(t: Parameters<typeof redisNode>[0], topic: string) {
   const { a, b } = await twoNodes(t);
   const onA = await wsClient(t, a.url);
   const onB = await wsClient(t, b.url);
-  await onA.join("room:x");
-  await onB.join("room:x");
+  await onA.join(topic);
+  await onB.join(topic);
+  return { a, b, onA, onB };
+}
+
+redisTest("a broadcast from node A reaches a client on node B, and the sender's node delivers it once", async (t) => {
+  const { onA, onB } = await joinedOnBothNodes(t, "room:x");
   const ref = onA.push("room:x", "broadcast", { body: "hi" });
   const atA = await onA.take(2);
   t.deepEqual(
@@ -96,11 +102,7 @@ redisTest("broadcastFrom excludes only the sender: its neighbour on A and the cl
 });
 
 redisTest("binary payloads cross nodes intact (V2 binary push in, binary broadcast out)", async (t) => {
-  const { a, b } = await twoNodes(t);
-  const onA = await wsClient(t, a.url);
-  const onB = await wsClient(t, b.url);
-  await onA.join("room:bin");
-  await onB.join("room:bin");
+  const { onA, onB } = await joinedOnBothNodes(t, "room:bin");
   const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 31) & 0xff);
   onA.push("room:bin", "broadcast", bytes);
   const got = await onB.receive();

@@ -1,43 +1,17 @@
 // Node B in another process: the `fixture-server` command with
 // `--pubsub redis://...?channelPrefix=... --node b`; node A in this process.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import test, { type ExecutionContext } from "ava";
+import { FIXTURE_SERVER_BIN, spawnListening } from "@fawkes/conformance";
 import { REDIS_URL, redisTest, uniquePrefix } from "./redis-test.js";
 import { redisNode, wsClient } from "./nodes.js";
 
-const BIN = fileURLToPath(new URL("./bin/fixture-server.js", import.meta.resolve("@fawkes/conformance")));
-
 /** Starts the fixture-server command and resolves with its base URL once it prints `listening <port>`. */
 async function childNode(t: ExecutionContext, args: string[]): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = once(child, "exit") as Promise<[number | null, string | null]>;
+  const { child, exited, listening } = spawnListening(FIXTURE_SERVER_BIN, ["--port", "0", ...args], { timeoutMs: 8000 });
   t.teardown(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line: ${stdout} ${stderr}`)), 8000);
-    child.stdout.on("data", () => {
-      const m = /listening (\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`exited: ${stderr}`));
-    });
-  });
+  const port = await listening;
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
@@ -78,15 +52,11 @@ redisTest("fixture-server --pubsub redis://... --node b in a child process excha
 });
 
 test("fixture-server --pubsub with an unreachable Redis exits 2 naming ERR_PUBSUB_UNAVAILABLE", async (t) => {
-  const child = spawn(process.execPath, [BIN, "--port", "0", "--pubsub", "redis://127.0.0.1:1/?startTimeoutMs=300"], { stdio: ["ignore", "pipe", "pipe"] });
+  const { child, exited, output } = spawnListening(FIXTURE_SERVER_BIN, ["--port", "0", "--pubsub", "redis://127.0.0.1:1/?startTimeoutMs=300"]);
   t.teardown(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const [code] = (await once(child, "exit")) as [number | null];
+  const [code] = await exited;
   t.is(code, 2);
-  t.true(stderr.includes("ERR_PUBSUB_UNAVAILABLE"), stderr);
+  t.true(output().stderr.includes("ERR_PUBSUB_UNAVAILABLE"), output().stderr);
 });
