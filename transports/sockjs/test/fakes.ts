@@ -1,6 +1,6 @@
 /** Stand-ins for a sockjs connection, a core host and an output meter, to drive a SockJSConnection by hand. */
 import { EventEmitter } from "node:events";
-import { silentLogger, type ConnectionPort, type Logger, type TransportHost } from "@fawkes/core";
+import { silentLogger, type ConnectionPort, type ConnectionSink, type Logger, type TransportHost } from "@fawkes/core";
 import type { OutboundMeter } from "../dist/outbound-meter.js";
 import type { SockJSConn } from "../dist/sockjs-library.js";
 
@@ -52,9 +52,13 @@ export const meter = (): OutboundMeter & { destroyed: number } => {
   return m;
 };
 
-/** A host that accepts every connect and hands out `port`. */
-export function host(log: Logger, port: (closed: unknown[]) => Omit<ConnectionPort, "closed">): { host: TransportHost; closed: unknown[] } {
+/** A host that accepts every connect and hands out `port`; `sink()` is the sink the transport opened with. */
+export function host(
+  log: Logger,
+  port: (closed: unknown[]) => Omit<ConnectionPort, "closed">,
+): { host: TransportHost; closed: unknown[]; sink(): ConnectionSink } {
   const closed: unknown[] = [];
+  let opened: ConnectionSink | undefined;
   // Cast: the host's node-to-node member (pubsub or relay) is never used by sockjs.
   const h = {
     name: "sockjs",
@@ -64,15 +68,22 @@ export function host(log: Logger, port: (closed: unknown[]) => Omit<ConnectionPo
     connect: async () => ({
       ok: true as const,
       serializer: undefined as never,
-      open: () => ({
-        ...port(closed),
-        closed: (info: unknown) => {
-          closed.push(info);
-        },
-      }),
+      open: (sink: ConnectionSink) => {
+        opened = sink;
+        return {
+          ...port(closed),
+          closed: (info: unknown) => {
+            closed.push(info);
+          },
+        };
+      },
     }),
   } as unknown as TransportHost;
-  return { host: h, closed };
+  const sink = (): ConnectionSink => {
+    if (opened === undefined) throw new Error("the transport has not opened the connection");
+    return opened;
+  };
+  return { host: h, closed, sink };
 }
 
 export const request = { params: {}, headers: {}, remoteAddress: "127.0.0.1", remotePort: 1, url: "/" };

@@ -41,26 +41,12 @@ test("a throw while handling a message ends only that session with 1011 (3011), 
 test("a close decided mid-delivery is deferred and the rest of that frame never reaches the core", async (t) => {
   const { log } = recorder();
   const received: string[] = [];
-  let sink: { close(code: number, reason: string): void } | undefined;
-  const { host: h } = host(log, () => ({
+  const { host: h, sink } = host(log, () => ({
     receive(frame) {
       received.push(frame.data as string);
-      sink!.close(1007, "ERR_MALFORMED_FRAME");
+      sink().close(1007, "ERR_MALFORMED_FRAME");
     },
   }));
-  const original = h.connect;
-  h.connect = async (r) => {
-    const decision = await original(r);
-    return decision.ok
-      ? {
-          ...decision,
-          open: (s) => {
-            sink = s;
-            return decision.open(s);
-          },
-        }
-      : decision;
-  };
   const conn = fakeConn();
   new SockJSConnection(conn, request, false, h, resolveOptions({}), meter(), () => {});
   await tick();

@@ -14,21 +14,7 @@ const GRACE = 300;
 
 async function connectionWithLevel(): Promise<{ sink: ConnectionSink; conn: ReturnType<typeof fakeConn>; level: { bytes: number } }> {
   const { log } = recorder();
-  const { host: h } = host(log, () => ({ receive() {} }));
-  let sink: ConnectionSink | undefined;
-  const original = h.connect;
-  h.connect = async (r) => {
-    const decision = await original(r);
-    return decision.ok
-      ? {
-          ...decision,
-          open: (s) => {
-            sink = s;
-            return decision.open(s);
-          },
-        }
-      : decision;
-  };
+  const { host: h, sink } = host(log, () => ({ receive() {} }));
   const level = { bytes: 0 };
   const meter: OutboundMeter = { queued: () => level.bytes, wrote() {}, attach() {}, attached: () => true, destroy() {} };
   const conn = fakeConn();
@@ -42,7 +28,7 @@ async function connectionWithLevel(): Promise<{ sink: ConnectionSink; conn: Retu
     () => {},
   );
   await tick();
-  return { sink: sink!, conn, level };
+  return { sink: sink(), conn, level };
 }
 
 const text = { opcode: "text" as const, data: "x" };
