@@ -7,7 +7,7 @@ import { silentLogger } from "@fawkes/core";
 import { websocket } from "@fawkes/websocket";
 import { WebSocketConnection } from "../dist/websocket-connection.js";
 import { CorkBatch, WireFrames } from "../dist/wire-frames.js";
-import { call, eventually, open, startServer, type TestServer } from "./helpers.js";
+import { call, eventually, open, openRawClient, startServer, type TestServer } from "./helpers.js";
 
 const heartbeat = (ref: string) => [null, ref, "phoenix", "heartbeat", {}];
 const MiB = 1024 * 1024;
@@ -20,14 +20,7 @@ interface Subscriber {
 
 /** A raw ws client joined to `topic`; records the `i` of every `b` broadcast it reads. */
 async function subscriber(t: { teardown(fn: () => void): void }, server: TestServer, topic: string): Promise<Subscriber> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`);
-  t.teardown(() => ws.terminate());
-  ws.on("error", () => {});
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  const { ws, closed } = await openRawClient(t, server);
   ws.send(JSON.stringify(["1", "1", topic, "phx_join", {}]));
   await new Promise((resolve) => ws.once("message", resolve)); // the join reply
   const received: number[] = [];

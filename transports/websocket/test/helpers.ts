@@ -1,6 +1,7 @@
 // A small server and raw clients for the transport's tests.
 import { connect as netConnect, type Socket as NetSocket } from "node:net";
 import type { ExecutionContext } from "ava";
+import { WebSocket } from "ws";
 import {
   Endpoint,
   defineSocket,
@@ -181,4 +182,21 @@ export async function eventually(check: () => boolean, timeoutMs = 2000): Promis
     await new Promise((r) => setTimeout(r, 10));
   }
   return check();
+}
+
+/** A raw `ws` client on `<mount>/websocket` (vsn 2.0.0), open; terminated at teardown. `closed` resolves with its close. */
+export async function openRawClient(
+  t: { teardown(fn: () => void): void },
+  server: TestServer,
+  options: { perMessageDeflate?: boolean } = {},
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, options);
+  t.teardown(() => ws.terminate());
+  ws.on("error", () => {});
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  return { ws, closed };
 }

@@ -5,7 +5,7 @@
 import test from "ava";
 import { WebSocket, WebSocketServer } from "ws";
 import { websocket } from "@fawkes/websocket";
-import { eventually, startServer, type TestServer } from "./helpers.js";
+import { eventually, openRawClient, startServer, type TestServer } from "./helpers.js";
 
 /** Every private access the transport made, as "get _name" / "set _name"; shared by the whole file. */
 const privateAccesses: string[] = [];
@@ -50,14 +50,7 @@ interface Client {
 }
 
 async function joined(t: { teardown(fn: () => void): void }, server: TestServer, topic: string, perMessageDeflate: boolean): Promise<Client> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket/websocket?vsn=2.0.0`, { perMessageDeflate });
-  t.teardown(() => ws.terminate());
-  ws.on("error", () => {});
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  const { ws, closed } = await openRawClient(t, server, { perMessageDeflate });
   const inbox: string[] = [];
   ws.on("message", (data: Buffer) => inbox.push(data.toString()));
   ws.send(JSON.stringify(["1", "1", topic, "phx_join", {}]));
